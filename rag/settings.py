@@ -1,0 +1,70 @@
+"""Settings read from REELQA_* environment variables (and `.env`); the composition roots read them once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every knob of reelqa; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="REELQA_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="folder of documents to index")
+    data_dir: Path = Field(Path("data"), description="index versions, feedback database, pointer file")
+    glossary: Path | None = Field(None, description="alias glossary (default: <corpus_dir>/aliases.yaml)")
+    embedding_model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    multilingual_model: str = Field(
+        "use-v3", description="'use-v3' (packaged multilingual USE), a sentence-transformers path, or 'off'"
+    )
+    chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; embedded if unset")
+    chunk_tokens: int = Field(200, ge=32, le=256, description="max tokens per chunk (model limit 256)")
+    top_k: int = Field(5, ge=1, le=20, description="citations/passages returned by default")
+    abstain_threshold: float = Field(0.5, description="minimum support score to answer")
+    max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: list[SecretStr] = Field(default_factory=list, description="comma-separated keys; open if empty")
+    admin_keys: list[SecretStr] = Field(default_factory=list, description="keys allowed to trigger re-indexing")
+    rate_limit_per_minute: int = Field(60, ge=0, description="requests per client per minute (0 = off)")
+    max_body_bytes: int = Field(16_384, ge=256)
+    cors_origins: list[str] = Field(default_factory=list)
+    conversation_turns: int = Field(6, ge=1)
+    conversation_ttl_seconds: int = Field(1800, ge=10)
+    log_level: str = "INFO"
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_guild: int | None = None
+    discord_channels: list[int] = Field(default_factory=list, description="allow-list of channel ids; all if empty")
+    discord_admin_role: str | None = None
+    discord_user_cooldown_seconds: float = 10.0
+    discord_channel_cooldown_seconds: float = 2.0
+
+    @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", mode="before")
+    @classmethod
+    def _split_commas(cls, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def glossary_path(self) -> Path:
+        """Where the alias glossary lives."""
+        return self.glossary or self.corpus_dir / "aliases.yaml"
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings once, failing fast with one clear line on a bad value."""
+    from pydantic import ValidationError
+
+    from rag.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "REELQA_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise ConfigError(f"setting {name} is invalid: {first['msg']}") from None

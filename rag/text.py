@@ -1,0 +1,59 @@
+"""Text helpers with character offsets: sentence spans, word tokens, hashing."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# A sentence ends at . ! ? (or CJK 。！？) plus closing quotes/brackets, before whitespace and a new
+# sentence start; or at a line break.
+_END = re.compile(r"""[.!?。！？]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？](?=\S)|\n+""")
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|Inc|Ltd|Co|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
+                     r"Oct|Nov|Dec|e\.g|i\.e|U\.S|U\.K)\.$)|(?:\b[A-Z]\.$)")
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[A-Za-z][A-Za-z0-9'’\-]*|[\u4e00-\u9fff]")
+
+
+def sha256(text: str) -> str:
+    """Hex SHA-256 of a text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences in text[start:end], whitespace trimmed."""
+    end = len(text) if end is None else end
+    spans, cursor = [], start
+    for match in _END.finditer(text, start, end):
+        piece_end = match.end() if match.group().strip() else match.start()
+        if _ABBREV.search(text[cursor:piece_end]) and match.group().strip():
+            continue
+        spans.append((cursor, piece_end))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, unified quotes and dashes, thousands separators dropped."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[\u2018\u2019]", "'", text)
+    text = re.sub(r"[\u201c\u201d]", '"', text)
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
+def words(text: str) -> list[str]:
+    """Normalized word tokens (numbers kept whole, each CJK character a token)."""
+    return [w.strip("'’-") for w in _WORD.findall(normalize(text)) if w.strip("'’-")]
+
+
+def has_cjk(text: str) -> bool:
+    """True when the text holds Chinese/Japanese characters."""
+    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
