@@ -70,6 +70,7 @@ class Indexer:
                     reuse = live_store if live_store and not full and self._same_model(kind, live_manifest) else None
                     counts += self._write_kind(store, kind, wanted, reuse, progress)
                 self._check(store, desired)
+                self._write_texts(folder, docs, errors, live)
                 manifest = self._manifest(version, live, docs, desired, errors, live_manifest)
                 self.versions.write_manifest(version, manifest)
             except BaseException:
@@ -183,6 +184,19 @@ class Indexer:
                 "embedding_model": self.embedders["chunks"].name, "chunk_tokens": self.chunk_tokens,
                 "documents": documents, "counts": {k: len(v.texts) for k, v in desired.items()},
                 "errors": [str(e) for e in errors]}
+
+    def _write_texts(self, folder: Path, docs, errors, live) -> None:
+        """Snapshot each document's loaded text: citations are verified against it."""
+        texts = folder / "texts"
+        texts.mkdir()
+        for doc in docs:
+            (texts / f"{doc.meta.doc_id}.txt").write_text(doc.text, encoding="utf-8")
+        if live:
+            failed = {e.source for e in errors}
+            for source, info in self.versions.manifest(live)["documents"].items():
+                old = self.versions.folder(live) / "texts" / f"{info['doc_id']}.txt"
+                if source in failed and old.exists():
+                    shutil.copyfile(old, texts / old.name)
 
     def _discard(self, version: str, folder: Path) -> None:
         if self.versions.chroma_url:

@@ -1,0 +1,70 @@
+"""The composition root: reads settings once and builds every long-lived object of a process."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+
+from rag.aliases import Glossary
+from rag.answer import AnswerParams
+from rag.conversation import Conversations
+from rag.embedder import Embedder, SentenceTransformerEmbedder, load_multilingual
+from rag.feedback import FeedbackStore
+from rag.schemas import UpdateReport
+from rag.service import QAService
+from rag.settings import Settings
+from rag.store import IndexVersions
+
+
+@dataclass
+class Components:
+    """Lazily built parts of a reelqa process; one loaded model shared by every caller."""
+
+    settings: Settings
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        """The sentence-transformers model (loaded once)."""
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        return SentenceTransformerEmbedder(self.settings.embedding_model)
+
+    @cached_property
+    def multilingual(self) -> Embedder | None:
+        """The multilingual model for non-English questions, or None when off."""
+        return load_multilingual(self.settings.multilingual_model)
+
+    @cached_property
+    def versions(self) -> IndexVersions:
+        """The index versions under the data folder."""
+        return IndexVersions(self.settings.data_dir, self.settings.chroma_url)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The alias glossary."""
+        return Glossary.load(self.settings.glossary_path)
+
+    @cached_property
+    def service(self) -> QAService:
+        """The question-answering service."""
+        s = self.settings
+        params = AnswerParams(threshold=s.abstain_threshold)
+        conversations = Conversations(self.glossary, s.conversation_turns, s.conversation_ttl_seconds)
+        return QAService(self.versions, self.embedder, self.multilingual, self.glossary, conversations,
+                         params, s.top_k, s.max_question_chars)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        """The answers-and-feedback database."""
+        return FeedbackStore(self.settings.data_dir / "feedback.sqlite3")
+
+    def indexer(self):
+        """An Indexer over the corpus folder (index writes always go through the write lock)."""
+        from index.build import Indexer
+
+        return Indexer(self.settings.corpus_dir, self.versions, self.embedder, self.multilingual,
+                       self.settings.chunk_tokens)
+
+    def reindex(self, full: bool = False, progress=None) -> UpdateReport:
+        """Run an incremental update (or a full rebuild) and switch to it atomically."""
+        indexer = self.indexer()
+        return indexer.update(full=full, progress=progress) if progress else indexer.update(full=full)

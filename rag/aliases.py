@@ -1,0 +1,73 @@
+"""The alias glossary: names people use mapped to the names the documents use."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from rag.errors import ConfigError
+
+
+class Glossary:
+    """Canonical names and their aliases; expands queries so any alias finds the canonical passage."""
+
+    def __init__(self, entries: dict[str, list[str]] | None = None):
+        self.entries = {canon: list(aliases) for canon, aliases in (entries or {}).items()}
+        self._lookup: list[tuple[str, str]] = sorted(
+            ((name, canon) for canon, names in self.entries.items() for name in [canon, *names]),
+            key=lambda pair: -len(pair[0]))
+
+    @classmethod
+    def load(cls, path: Path) -> "Glossary":
+        """Read a glossary YAML file (`aliases: {Canonical: [alias, ...]}`); empty if the file is absent."""
+        if not path.exists():
+            return cls()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            entries = data.get("aliases", data)
+            if not isinstance(entries, dict):
+                raise ValueError("top level must map names to lists")
+            return cls({str(k): [str(a) for a in (v or [])] for k, v in entries.items()})
+        except (yaml.YAMLError, ValueError, AttributeError) as exc:
+            raise ConfigError(f"glossary {path} is invalid ({exc.__class__.__name__}); "
+                              "write it as `aliases: {Name: [alias, ...]}`") from None
+
+    def canonical_names(self, text: str) -> list[str]:
+        """Canonical names whose canonical form or any alias occurs in the text, in order of first mention."""
+        found: list[tuple[int, str]] = []
+        taken: list[tuple[int, int]] = []
+        for name, canon in self._lookup:
+            for match in _name_pattern(name).finditer(text):
+                span = match.span()
+                if any(s < span[1] and span[0] < e for s, e in taken):
+                    continue
+                taken.append(span)
+                found.append((span[0], canon))
+        seen, ordered = set(), []
+        for _, canon in sorted(found):
+            if canon not in seen:
+                seen.add(canon)
+                ordered.append(canon)
+        return ordered
+
+    def expand(self, question: str) -> str:
+        """The question with each mentioned name's canonical form (and the canonical form's aliases) appended."""
+        names = self.canonical_names(question)
+        extra = [n for n in names if not _name_pattern(n).search(question)]
+        return question if not extra else f"{question} ({' '.join(extra)})"
+
+    def rewrite(self, question: str) -> str:
+        """The question with every alias replaced by its canonical name (for the dense models)."""
+        out = question
+        for name, canon in self._lookup:
+            if name != canon:
+                out = _name_pattern(name).sub(canon, out)
+        return out
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    escaped = re.escape(name)
+    if re.search(r"[\u4e00-\u9fff]", name):
+        return re.compile(escaped)
+    return re.compile(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])", re.I)

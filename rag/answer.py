@@ -1,0 +1,153 @@
+"""Extractive answers: score candidate sentences, abstain when nothing supports an answer, cite verbatim."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.lexical import terms
+from rag.question import QuestionInfo, answer_type_matches
+from rag.retrieve import Candidate, IndexView, Span
+from rag.schemas import Citation, Passage
+
+NOT_COVERED = "The documents don't say. The closest passages are listed as related, not as an answer."
+
+
+@dataclass
+class AnswerParams:
+    """Weights and thresholds of sentence scoring (calibrated on the dev gold set)."""
+
+    w_dense: float = 0.5
+    w_cover: float = 0.5
+    w_dense_cjk: float = 0.7
+    context_credit: float = 0.6
+    type_bonus: float = 0.05
+    type_penalty: float = 0.15
+    threshold: float = 0.5
+    threshold_cjk: float = 0.45
+    second_ratio: float = 0.8
+    max_chars: int = 420
+    depth: int = 30
+
+
+@dataclass
+class Scored:
+    """A candidate sentence with its support score and the span to quote."""
+
+    cand: Candidate
+    sentence: Span
+    score: float
+    start: int
+    end: int
+    window_text: str
+
+
+class ExtractiveAnswerer:
+    """Picks the sentences that answer a question and turns them into verified citations."""
+
+    def __init__(self, params: AnswerParams | None = None):
+        self.params = params or AnswerParams()
+
+    def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
+        """Candidates scored by support for the question, best first."""
+        weights = {t: view.sentence_lex.weight(t) for t in info.terms}
+        total = sum(weights.values()) or 1.0
+        scored = []
+        for cand in candidates[: self.params.depth]:
+            scored.append(self._score_one(info, view, cand, weights, total))
+        return sorted(scored, key=lambda s: -s.score)
+
+    def _score_one(self, info, view, cand, weights, total) -> Scored:
+        p = self.params
+        sentence = view.sentences[cand.pos]
+        prev = view.neighbour(cand.pos, -1)
+        own = set(terms(sentence.text))
+        context = set(terms(prev.text)) if prev else set()
+        cover = sum(w * (1.0 if t in own else p.context_credit if t in context else 0.0)
+                    for t, w in weights.items()) / total
+        if info.chinese:
+            dense = cand.multilingual or 0.0
+            score = p.w_dense_cjk * dense + (1 - p.w_dense_cjk) * cover
+        else:
+            score = p.w_dense * cand.dense + p.w_cover * cover
+        matches = answer_type_matches(info, sentence.text)
+        score += p.type_bonus if matches else -p.type_penalty if matches is False else 0.0
+        start, end = sentence.start, sentence.end
+        needs_context = prev is not None and any(
+            set(terms(n)) <= context and not set(terms(n)) <= own for n in info.names)
+        if needs_context and sentence.end - prev.start <= p.max_chars:
+            start = prev.start
+        window = (prev.text + " " if prev else "") + sentence.text
+        return Scored(cand, sentence, round(score, 4), start, end, window)
+
+    def threshold(self, info: QuestionInfo) -> float:
+        """The support score below which the answer is withheld."""
+        return self.params.threshold_cjk if info.chinese else self.params.threshold
+
+    def pick(self, info: QuestionInfo, scored: list[Scored]) -> list[Scored]:
+        """The sentences to answer with: the best one, plus one per other compared name or list side."""
+        if not scored or scored[0].score < self.threshold(info):
+            return []
+        chosen = [scored[0]]
+        wants_more = "compare" in info.kinds or ("list" in info.kinds and len(info.names) >= 2)
+        if wants_more:
+            for name in info.names:
+                if any(_mentions(s.window_text, name) for s in chosen):
+                    continue
+                side = next((s for s in scored[1:] if _mentions(s.window_text, name) and s not in chosen), None)
+                if side and side.score >= self.params.second_ratio * scored[0].score:
+                    chosen.append(side)
+        return _fit(chosen, self.params.max_chars + 150)
+
+    def cite(self, view: IndexView, chosen: list[Scored]) -> list[Citation]:
+        """Citations for the chosen spans, each verified to be the exact source text at its offsets."""
+        citations = []
+        for scored in sorted(chosen, key=lambda s: s.start) if len(chosen) > 1 else chosen:
+            doc_id = scored.sentence.doc_id
+            text = view.text(doc_id)
+            quote = text[scored.start:scored.end]
+            chunk = view.chunk_around(doc_id, scored.start, scored.end)
+            if not quote or chunk is None:
+                continue
+            citations.append(Citation(n=len(citations) + 1, doc_id=doc_id, source=scored.sentence.source,
+                                      title=scored.sentence.title, date=scored.sentence.date, quote=quote,
+                                      start=scored.start, end=scored.end, passage=_passage(text, chunk, scored),
+                                      score=scored.score))
+        return [c for c in citations if verify(view, c)]
+
+    @staticmethod
+    def related(view: IndexView, scored: list[Scored], k: int) -> list[Passage]:
+        """The closest sentences, offered as related reading when the answer is withheld."""
+        return [s.sentence.passage(s.score) for s in scored[:k]]
+
+
+def verify(view: IndexView, citation: Citation) -> bool:
+    """True when the quote is exactly the indexed source text at its offsets."""
+    text = view.text(citation.doc_id)
+    return 0 <= citation.start < citation.end <= len(text) and text[citation.start:citation.end] == citation.quote
+
+
+def compose(citations: list[Citation]) -> str:
+    """Answer text: each quote followed by its marker."""
+    return " ".join(f"{c.quote} [{c.n}]" for c in citations)
+
+
+def _passage(text: str, chunk: Span, scored: Scored) -> str:
+    start, end = min(chunk.start, scored.start), max(chunk.end, scored.end)
+    return text[start:end]
+
+
+def _mentions(text: str, name: str) -> bool:
+    return set(terms(name)) <= set(terms(text))
+
+
+def _fit(chosen: list[Scored], limit: int) -> list[Scored]:
+    kept, used = [], 0
+    for s in chosen:
+        length = s.end - s.start
+        if kept and used + length > limit:
+            s = Scored(s.cand, s.sentence, s.score, s.sentence.start, s.sentence.end, s.window_text)
+            length = s.end - s.start
+            if used + length > limit:
+                continue
+        kept.append(s)
+        used += length + 5
+    return kept

@@ -1,0 +1,67 @@
+"""What a question asks for: its type, the names it mentions and its weighted content terms."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.aliases import Glossary
+from rag.lexical import terms
+from rag.text import has_cjk
+
+_TYPES = [  # (type, English pattern, Chinese pattern)
+    ("number", r"\bhow (many|much|long|big|large|old|high)\b|\bwhat (percentage|percent|share|proportion|number|"
+               r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b",
+     r"多少|几|多大|多长|多久|多高|百分之"),
+    ("year", r"\b(what|which) year\b|\bwhen\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
+    ("person", r"^\s*(who|whom)\b|\bwhich person\b|\bwho (won|is|was|founded|described)\b", r"谁"),
+    ("list", r"\b(which|what|name|list) (the )?(two|three|four|five|six|\d+)\b|\blist\b|\bname the\b", r"哪两|哪几|哪些"),
+    ("compare", r"\bcompare\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bdifferences?\b|\bdiffer\b|\bgap\b", r"比较|对比|区别|差距"),
+    ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
+]
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|"
+                     r"million|billion|dozen|half|double|triple|first|second|third|fourth|fifth)\b", re.I)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
+                   r"November|December)\b|\b(this|next|last) year\b", re.I)
+_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+
+
+@dataclass
+class QuestionInfo:
+    """A parsed question."""
+
+    text: str
+    kinds: set[str]
+    names: list[str]
+    terms: list[str]
+    chinese: bool
+    list_size: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, "三": 3, "四": 4, "五": 5}
+
+
+def analyse(question: str, glossary: Glossary) -> QuestionInfo:
+    """Type, canonical names and content terms of a question."""
+    chinese = has_cjk(question)
+    kinds = {kind for kind, english, cjk in _TYPES
+             if re.search(english, question, re.I) or (chinese and re.search(cjk, question))}
+    names = glossary.canonical_names(question)
+    english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
+    content = terms(english) + [t for n in names for t in terms(n)]
+    size = 0
+    match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
+    if "list" in kinds and match:
+        size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
+    return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size)
+
+
+def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
+    """Whether a sentence holds what the question asks for (None when the type sets no constraint)."""
+    if "number" in info.kinds:
+        return bool(_NUMBER.search(text))
+    if "year" in info.kinds:
+        return bool(_YEAR.search(text))
+    if "person" in info.kinds:
+        return bool(_PERSON.search(text))
+    return None

@@ -1,0 +1,106 @@
+"""The question-answering service every front end calls: validate, resolve, retrieve, answer, cite."""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from rag.aliases import Glossary
+from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer, compose
+from rag.conversation import Conversations
+from rag.embedder import Embedder
+from rag.errors import InputError, ReelqaError
+from rag.question import analyse
+from rag.retrieve import HybridRetriever, IndexView
+from rag.schemas import Answer, Passage
+from rag.store import IndexVersions
+
+
+class QAService:
+    """Answers questions from the live index version; picks up a new version without a restart."""
+
+    def __init__(self, versions: IndexVersions, embedder: Embedder, multilingual: Embedder | None,
+                 glossary: Glossary, conversations: Conversations | None = None,
+                 params: AnswerParams | None = None, top_k: int = 5, max_question_chars: int = 1000):
+        self.versions, self.glossary = versions, glossary
+        self.retriever = HybridRetriever(embedder, multilingual)
+        self.answerer = ExtractiveAnswerer(params)
+        self.conversations = conversations or Conversations(glossary)
+        self.top_k, self.max_question_chars = top_k, max_question_chars
+        self._view: IndexView | None = None
+        self._lock = threading.Lock()
+        self.counts = {"answered": 0, "abstained": 0}
+
+    def view(self) -> IndexView:
+        """The loaded live version, reloaded when the pointer moved (rebuild or rollback)."""
+        version = self.versions.require_current()
+        view = self._view
+        if view is None or view.version != version:
+            with self._lock:
+                if self._view is None or self._view.version != version:
+                    self._view = IndexView(self.versions, version)
+                view = self._view
+        return view
+
+    def validate(self, question: str) -> str:
+        """The question stripped, or an InputError saying what is wrong with it."""
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("question is empty; type a question about the documents")
+        question = " ".join(question.split())
+        if len(question) > self.max_question_chars:
+            raise InputError(f"question is {len(question)} characters; the limit is {self.max_question_chars} "
+                             "(REELQA_MAX_QUESTION_CHARS): ask something shorter")
+        return question
+
+    def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
+        """A short answer whose every sentence cites a verified verbatim quote, or a plain abstention."""
+        started = time.perf_counter()
+        question = self.validate(question)
+        top_k = top_k or self.top_k
+        view = self.view()
+        resolved = self.conversations.resolve(conversation_id, question)
+        scored, info = self._scored(view, resolved)
+        citations = self.answerer.cite(view, self.answerer.pick(info, scored))[:top_k]
+        answered = bool(citations)
+        self.counts["answered" if answered else "abstained"] += 1
+        self.conversations.remember(conversation_id, resolved)
+        return Answer(question=question, answer=compose(citations) if answered else NOT_COVERED,
+                      answered=answered, citations=citations,
+                      related=[] if answered else self.answerer.related(view, scored, min(top_k, 3)),
+                      index_version=view.version, took_ms=round((time.perf_counter() - started) * 1000, 1),
+                      answer_id=uuid.uuid4().hex, conversation_id=conversation_id,
+                      resolved_question=resolved if resolved != question else None)
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        """Ranked passages (sentences) for a query, without an answer."""
+        query = self.validate(query)
+        view = self.view()
+        scored, _ = self._scored(view, query)
+        return [s.sentence.passage(s.score) for s in scored[: k or self.top_k]]
+
+    def _scored(self, view: IndexView, question: str):
+        info = analyse(question, self.glossary)
+        dense_query = self.glossary.rewrite(question)
+        lexical_query = self.glossary.expand(question)
+        candidates = self.retriever.candidates(view, dense_query, lexical_query,
+                                               question if info.chinese else None)
+        return self.answerer.score(info, view, candidates), info
+
+    def document(self, doc_id: str) -> tuple[dict, str]:
+        """Metadata and loaded text of an indexed document."""
+        view = self.view()
+        meta = view.documents().get(doc_id)
+        if meta is None:
+            raise InputError(f"document {doc_id!r} is not in index version {view.version}")
+        return meta, view.text(doc_id)
+
+    def status(self) -> dict:
+        """Live version, counts and answer tallies (for /readyz, /status and metrics)."""
+        view = self.view()
+        counts = view.manifest.get("counts", {})
+        return {"version": view.version, "documents": len(view.manifest["documents"]),
+                "chunks": counts.get("chunks", 0), "sentences": counts.get("sentences", 0),
+                "built_at": view.manifest.get("built_at", ""), **self.counts}
+
+
+__all__ = ["QAService", "ReelqaError"]

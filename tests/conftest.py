@@ -1,0 +1,90 @@
+"""Session fixtures: the real model loaded once, a real index built once from the real corpus."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SHARED_EVAL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real all-MiniLM-L6-v2 model, loaded once per session."""
+    from rag.embedder import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def multilingual():
+    """The real multilingual USE model (numpy)."""
+    from rag.embedder import UseMultilingualEmbedder
+
+    return UseMultilingualEmbedder()
+
+
+@pytest.fixture(scope="session")
+def glossary():
+    """The project's alias glossary."""
+    from rag.aliases import Glossary
+
+    return Glossary.load(CORPUS / "aliases.yaml")
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory, embedder, multilingual) -> Path:
+    """A data folder holding one index version of the real corpus (built once; copy it before writing)."""
+    from index.build import Indexer
+    from rag.store import IndexVersions
+
+    data = tmp_path_factory.mktemp("built") / "data"
+    Indexer(CORPUS, IndexVersions(data), embedder, multilingual).update()
+    return data
+
+
+@pytest.fixture
+def data_dir(built_data_dir, tmp_path) -> Path:
+    """A private copy of the built data folder a test may write to."""
+    target = tmp_path / "data"
+    shutil.copytree(built_data_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def settings_for(built_data_dir):
+    """Build Settings pointing at a data folder (the shared read-only one by default)."""
+    from rag.settings import Settings
+
+    def make(data_dir: Path | None = None, **overrides):
+        return Settings(_env_file=None, corpus_dir=CORPUS, data_dir=data_dir or built_data_dir, **overrides)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def service(built_data_dir, embedder, multilingual, glossary):
+    """A QAService over the shared built index (read-only use)."""
+    from rag.service import QAService
+    from rag.store import IndexVersions
+
+    return QAService(IndexVersions(built_data_dir), embedder, multilingual, glossary)
+
+
+@pytest.fixture
+def make_service(embedder, multilingual, glossary):
+    """Build a QAService over a given data folder, sharing the session's loaded models."""
+    from rag.service import QAService
+    from rag.store import IndexVersions
+
+    def make(data_dir: Path, **kwargs):
+        return QAService(IndexVersions(data_dir), embedder, multilingual, glossary, **kwargs)
+
+    return make
