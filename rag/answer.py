@@ -19,13 +19,16 @@ class AnswerParams:
     w_cover: float = 0.5
     w_dense_cjk: float = 0.7
     context_credit: float = 0.6
+    far_context_credit: float = 0.35
+    entity_penalty: float = 0.25
+    entity_term_weight: float = 0.5
     type_bonus: float = 0.05
-    type_penalty: float = 0.15
+    type_penalty: float = 0.2
     threshold: float = 0.5
-    threshold_cjk: float = 0.45
+    threshold_cjk: float = 0.4
     second_ratio: float = 0.8
     max_chars: int = 420
-    depth: int = 30
+    depth: int = 80
 
 
 @dataclass
@@ -48,7 +51,9 @@ class ExtractiveAnswerer:
 
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by support for the question, best first."""
-        weights = {t: view.sentence_lex.weight(t) for t in info.terms}
+        entity_terms = {t for e in info.entities for t in terms(e)}
+        weights = {t: view.sentence_lex.weight(t) * (self.params.entity_term_weight if t in entity_terms else 1.0)
+                   for t in info.terms}
         total = sum(weights.values()) or 1.0
         scored = []
         for cand in candidates[: self.params.depth]:
@@ -59,9 +64,12 @@ class ExtractiveAnswerer:
         p = self.params
         sentence = view.sentences[cand.pos]
         prev = view.neighbour(cand.pos, -1)
+        far = view.neighbour(cand.pos, -1, same_paragraph=False) if prev is None else None
         own = set(terms(sentence.text))
         context = set(terms(prev.text)) if prev else set()
-        cover = sum(w * (1.0 if t in own else p.context_credit if t in context else 0.0)
+        far_context = set(terms(far.text)) if far else set()
+        cover = sum(w * (1.0 if t in own else p.context_credit if t in context else
+                         p.far_context_credit if t in far_context else 0.0)
                     for t, w in weights.items()) / total
         if info.chinese:
             dense = cand.multilingual or 0.0
@@ -70,12 +78,13 @@ class ExtractiveAnswerer:
             score = p.w_dense * cand.dense + p.w_cover * cover
         matches = answer_type_matches(info, sentence.text)
         score += p.type_bonus if matches else -p.type_penalty if matches is False else 0.0
+        score -= p.entity_penalty * _missing_entities(info, own | context | far_context)
         start, end = sentence.start, sentence.end
         needs_context = prev is not None and any(
             set(terms(n)) <= context and not set(terms(n)) <= own for n in info.names)
         if needs_context and sentence.end - prev.start <= p.max_chars:
             start = prev.start
-        window = (prev.text + " " if prev else "") + sentence.text
+        window = " ".join(x.text for x in (far, prev, sentence) if x is not None)
         return Scored(cand, sentence, round(score, 4), start, end, window)
 
     def threshold(self, info: QuestionInfo) -> float:
@@ -87,15 +96,24 @@ class ExtractiveAnswerer:
         if not scored or scored[0].score < self.threshold(info):
             return []
         chosen = [scored[0]]
-        wants_more = "compare" in info.kinds or ("list" in info.kinds and len(info.names) >= 2)
-        if wants_more:
-            for name in info.names:
-                if any(_mentions(s.window_text, name) for s in chosen):
-                    continue
-                side = next((s for s in scored[1:] if _mentions(s.window_text, name) and s not in chosen), None)
-                if side and side.score >= self.params.second_ratio * scored[0].score:
-                    chosen.append(side)
+        if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
+            chosen = self._sides(info, scored) or chosen
         return _fit(chosen, self.params.max_chars + 150)
+
+    def _sides(self, info: QuestionInfo, scored: list[Scored]) -> list[Scored]:
+        """For a comparison, the best sentence about each compared name (topic terms decide)."""
+        name_terms = {t for n in info.names for t in terms(n)}
+        topic = [t for t in info.terms if t not in name_terms]
+        floor = self.params.second_ratio * scored[0].score
+        sides: list[Scored] = []
+        for name in info.names:
+            about = [s for s in scored if _mentions(s.window_text, name) and s.score >= floor * 0.6]
+            if not about:
+                continue
+            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text), s.score))
+            if best not in sides:
+                sides.append(best)
+        return sides
 
     def cite(self, view: IndexView, chosen: list[Scored]) -> list[Citation]:
         """Citations for the chosen spans, each verified to be the exact source text at its offsets."""
@@ -133,6 +151,25 @@ def compose(citations: list[Citation]) -> str:
 def _passage(text: str, chunk: Span, scored: Scored) -> str:
     start, end = min(chunk.start, scored.start), max(chunk.end, scored.end)
     return text[start:end]
+
+
+def _missing_entities(info: QuestionInfo, window_terms: set[str]) -> float:
+    """How many of the question's entities the window lacks (a comparison needs only one of its sides)."""
+    missing = []
+    for entity in info.entities:
+        wanted = set(terms(entity))
+        if wanted:
+            missing.append((entity, len(wanted - window_terms) / len(wanted)))
+    if "compare" in info.kinds and len(info.names) >= 2:
+        sides = [m for e, m in missing if e in info.names]
+        others = [m for e, m in missing if e not in info.names]
+        return (min(sides) if sides else 0.0) + sum(others)
+    return sum(m for _, m in missing)
+
+
+def _topic_cover(topic: list[str], text: str) -> float:
+    own = set(terms(text))
+    return sum(t in own for t in topic) / len(topic) if topic else 0.0
 
 
 def _mentions(text: str, name: str) -> bool:

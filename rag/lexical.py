@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 
 import bm25s
+import snowballstemmer
 import numpy as np
 
 from rag.text import words
@@ -12,15 +14,29 @@ from rag.text import words
 STOPWORDS = frozenset("""a an the and or but of to in on at by for with from as is are was were be been being do does
 did has have had having it its this that these those there their they them he she his her i you we our what which who
 whom whose when where why how than then so such not no can could would should will shall may might must about into
-over under after before during also just only very more most much many any each other some same both either""".split())
+over under after before during also just only very more most much many any each other some same both either
+compare comparison versus vs between difference differences according tell""".split())
+IRREGULAR = {"won": "win", "winner": "win", "winners": "win", "paid": "pay", "payer": "pay", "bought": "buy",
+             "sold": "sell", "made": "make", "spent": "spend", "led": "lead", "grew": "grow", "rose": "rise",
+             "began": "begin", "took": "take", "gave": "give", "got": "get", "ran": "run", "chose": "choose",
+             "held": "hold", "saw": "see", "said": "say", "brought": "bring", "built": "build", "beat": "beat",
+             "bigger": "big", "biggest": "big", "larger": "large", "largest": "large", "better": "good",
+             "best": "good", "users": "user", "organised": "organize", "organized": "organize",
+             "organizer": "organize", "co-organized": "organize", "overtook": "overtake"}
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
-    """A light stemmer: plural and common suffixes folded so 'users' matches 'user', 'paying' matches 'pay'."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word[-1].isdigit():
-            return word[: len(word) - len(suffix)] + keep
-    return word
+    """Snowball stem after an irregular-forms table: 'won'/'winner' match 'win', 'paying' matches 'paid'."""
+    word = IRREGULAR.get(word, word)
+    if word[-1:] == "s" and word[-2:-1].isdigit():
+        return word[:-1]
+    if not word.isascii() or any(ch.isdigit() for ch in word):
+        return word
+    return _STEMMER.stemWord(word)
 
 
 def terms(text: str) -> list[str]:
@@ -40,7 +56,9 @@ class LexicalIndex:
             self._bm25.index([doc or ["\u0000"] for doc in tokenized], show_progress=False)
         df = Counter(t for doc in tokenized for t in set(doc))
         self.idf = {t: math.log(1 + (self.size - n + 0.5) / (n + 0.5)) for t, n in df.items()}
-        self.unknown_idf = math.log(1 + (self.size + 0.5) / 0.5)
+        known = sorted(self.idf.values())
+        # A term the corpus never uses weighs like a typical term: paraphrases use new words too.
+        self.unknown_idf = known[len(known) // 2] if known else 1.0
 
     def weight(self, term: str) -> float:
         """IDF of a term; terms never seen weigh the most."""

@@ -13,7 +13,9 @@ _TYPES = [  # (type, English pattern, Chinese pattern)
                r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b",
      r"多少|几|多大|多长|多久|多高|百分之"),
     ("year", r"\b(what|which) year\b|\bwhen\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
-    ("person", r"^\s*(who|whom)\b|\bwhich person\b|\bwho (won|is|was|founded|described)\b", r"谁"),
+    ("person", r"^\s*(who|whom)\b|\bwho (won|is|was|founded|described)\b|\b(which|what) ([a-z-]+ )?(person|people|"
+               r"developer|founder|ceo|executive|winner|author|judge|designer|creator|student|artist|researcher|"
+               r"investor|analyst|director|engineer)s?\b", r"谁"),
     ("list", r"\b(which|what|name|list) (the )?(two|three|four|five|six|\d+)\b|\blist\b|\bname the\b", r"哪两|哪几|哪些"),
     ("compare", r"\bcompare\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bdifferences?\b|\bdiffer\b|\bgap\b", r"比较|对比|区别|差距"),
     ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
@@ -35,7 +37,26 @@ class QuestionInfo:
     terms: list[str]
     chinese: bool
     list_size: int = 0
-    extra: dict = field(default_factory=dict)
+    entities: list[str] = field(default_factory=list)
+
+
+_QUESTION_WORDS = frozenset("""what who whom whose which where when why how is are was were do does did can could
+should would will in on at for from to of the a an and or compare according name list tell give please""".split())
+_CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*)*")
+
+
+def entities(question: str, names: list[str]) -> list[str]:
+    """Names the answer must be about: glossary names plus capitalized phrases of the question."""
+    found = list(names)
+    for match in _CAPITALIZED.finditer(question):
+        phrase = re.sub(r"[’']s$", "", match.group())
+        first = phrase.split()[0].lower()
+        if match.start() == 0 or first in _QUESTION_WORDS:
+            rest = phrase.split()[1:] if first in _QUESTION_WORDS or match.start() == 0 else phrase.split()
+            phrase = " ".join(rest)
+        if phrase and any(ch.isalpha() for ch in phrase) and phrase.lower() not in _QUESTION_WORDS:
+            found.append(phrase)
+    return list(dict.fromkeys(found))
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -53,15 +74,15 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
     if "list" in kinds and match:
         size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
-    return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size)
+    return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size,
+                        entities(glossary.rewrite(english), names))
 
 
 def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
-    """Whether a sentence holds what the question asks for (None when the type sets no constraint)."""
-    if "number" in info.kinds:
-        return bool(_NUMBER.search(text))
-    if "year" in info.kinds:
-        return bool(_YEAR.search(text))
-    if "person" in info.kinds:
-        return bool(_PERSON.search(text))
+    """Whether a sentence holds what the question asks for, beyond what the question already says
+    (None when the question's type sets no constraint)."""
+    asked = info.text.lower()
+    for kind, pattern in (("number", _NUMBER), ("year", _YEAR), ("person", _PERSON)):
+        if kind in info.kinds:
+            return any(m.group().lower() not in asked for m in pattern.finditer(text))
     return None

@@ -95,13 +95,13 @@ class IndexView:
                 best, best_overlap = chunk, overlap
         return best
 
-    def neighbour(self, pos: int, step: int) -> Span | None:
-        """The sentence before (-1) or after (+1) in the same paragraph of the same document."""
+    def neighbour(self, pos: int, step: int, same_paragraph: bool = True) -> Span | None:
+        """The sentence before (-1) or after (+1) in the same document (and paragraph, by default)."""
         other = pos + step
         if not 0 <= other < len(self.sentences):
             return None
         a, b = sorted((self.sentences[pos], self.sentences[other]), key=lambda s: s.start)
-        if a.doc_id != b.doc_id or "\n" in self.text(a.doc_id)[a.end:b.start]:
+        if a.doc_id != b.doc_id or (same_paragraph and "\n" in self.text(a.doc_id)[a.end:b.start]):
             return None
         return self.sentences[other]
 
@@ -126,8 +126,18 @@ class HybridRetriever:
                 cand = found.setdefault(pos, Candidate(pos))
                 cand.rrf += 1.0 / (RRF_K + rank + 1)
                 setattr(cand, name, score)
+        self._add_neighbours(view, found)
         self._fill_dense(view, found, qvec)
         return sorted(found.values(), key=lambda c: -c.rrf)
+
+    @staticmethod
+    def _add_neighbours(view: IndexView, found: dict[int, Candidate], top: int = 10) -> None:
+        """Sentences next to the best candidates join them: answers often sit one sentence away."""
+        for cand in sorted(found.values(), key=lambda c: -c.rrf)[:top]:
+            for step in (-1, 1):
+                other = view.neighbour(cand.pos, step, same_paragraph=False)
+                if other is not None:
+                    found.setdefault(view.sentence_pos[other.id], Candidate(view.sentence_pos[other.id]))
 
     def _dense(self, view: IndexView, kind: str, vector: np.ndarray) -> list[tuple[int, float]]:
         hits = view.store.query(kind, vector, self.depth)

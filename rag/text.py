@@ -50,8 +50,12 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalized word tokens (numbers kept whole, each CJK character a token)."""
-    return [w.strip("'’-") for w in _WORD.findall(normalize(text)) if w.strip("'’-")]
+    """Normalized word tokens (numbers kept whole, hyphenated words split, each CJK character a token)."""
+    out = []
+    for word in _WORD.findall(normalize(text)):
+        word = re.sub(r"['’]s$", "", word.strip("'’-"))
+        out += [part for part in word.split("-") if part.strip("'’")]
+    return [w.strip("'’") for w in out]
 
 
 def has_cjk(text: str) -> bool:

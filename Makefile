@@ -1,0 +1,60 @@
+# Two commands do all set-up: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+GOLD   ?= ../shared/eval/dev.jsonl
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install install-dev index chromium lint unit eval bench clean
+
+run: install index ## install, build the index if missing, serve on 127.0.0.1:8000
+	$(BIN)/reelqa serve
+
+test: install-dev chromium lint ## install with dev tools, then the whole suite and the dev gold set
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(MAKE) --no-print-directory eval
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch first, from the local CPU wheel: any other torch spec pulls GBs of CUDA packages.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) torch==2.13.0
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+index: install ## build the index from corpus/ unless one is live
+	@$(BIN)/reelqa index status --json | grep -q '"version": null' && $(BIN)/reelqa index rebuild || $(BIN)/reelqa index status
+
+# Debian's Chromium for the browser test (Playwright drives it; no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "WARNING: chromium is not installed and this is not root: the browser test will skip (sudo apt-get install chromium)"; fi; }
+
+lint: install-dev ## the import rule (import-linter)
+	$(BIN)/lint-imports
+
+unit: install-dev ## fast tests only
+	$(BIN)/python -m pytest -q -m "not integration and not browser"
+
+eval: install ## dev gold set in-process against a fresh index; fails below the targets
+	@if [ -f "$(GOLD)" ]; then \
+	  tmp=$$(mktemp -d) && REELQA_DATA_DIR=$$tmp $(BIN)/reelqa index rebuild >/dev/null && \
+	  REELQA_DATA_DIR=$$tmp $(BIN)/reelqa eval "$(GOLD)" --check; rc=$$?; rm -rf $$tmp; exit $$rc; \
+	else echo "no gold set at $(GOLD); skipping eval"; fi
+
+bench: install-dev ## side-by-side benchmarks (writes bench/results.md)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,115 @@
+"""Request and response models of the HTTP API (the stable, documented wire format)."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.schemas import Answer, Citation, Passage, UpdateReport
+
+# A question must contain at least one non-space character; its length limit is the configured
+# REELQA_MAX_QUESTION_CHARS, which create_app writes into the OpenAPI schema as maxLength.
+NON_BLANK = r"\S"
+
+
+class AskRequest(BaseModel):
+    """A question, optionally part of a conversation (follow-ups are resolved against earlier turns)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"question": "How many paying users does Jimeng have?", "top_k": 3,
+                      "conversation_id": "c-42"}]})
+
+    question: str = Field(min_length=1, pattern=NON_BLANK, description="the question, in plain words")
+    top_k: int | None = Field(None, ge=1, le=20, description="most citations to return (default REELQA_TOP_K)")
+    conversation_id: str | None = Field(
+        None, min_length=1, max_length=128,
+        description="any id you choose; questions sharing it are one conversation, so 'and Keling?' works")
+
+
+class AskResponse(Answer):
+    """The shared answer type: every sentence of `answer` cites a verbatim quote, or `answered` is false."""
+
+
+class SearchResponse(BaseModel):
+    """Passages ranked by relevance to a query (no answer is composed)."""
+
+    query: str
+    k: int
+    passages: list[Passage]
+
+
+class DocumentResponse(BaseModel):
+    """An indexed document: its metadata and the text that citation offsets point into."""
+
+    doc_id: str
+    meta: dict[str, Any] = Field(description="title, date, source, authors, url and index bookkeeping")
+    text: str = Field(description="full text; a citation's quote equals text[start:end]")
+
+
+class FeedbackRequest(BaseModel):
+    """Feedback on an answer returned earlier by /v1/ask or /v1/ask/stream."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answer_id: str = Field(min_length=1, max_length=64, description="the answer_id of the answer")
+    helpful: bool
+    comment: str | None = Field(None, max_length=1000)
+
+
+class FeedbackResponse(BaseModel):
+    """The stored feedback."""
+
+    feedback_id: int
+    answer_id: str
+
+
+class Health(BaseModel):
+    """The process is alive."""
+
+    status: str = "ok"
+
+
+class Readiness(BaseModel):
+    """The live index version is loaded and answering."""
+
+    status: str = "ready"
+    version: str
+    documents: int
+    chunks: int
+
+
+class ErrorResponse(BaseModel):
+    """Every error: one clear line saying what went wrong and what to do."""
+
+    error: str = Field(examples=["question is empty; type a question about the documents"])
+
+
+class CitationsEvent(BaseModel):
+    """Payload of the first server-sent event, `citations`."""
+
+    answer_id: str
+    answered: bool
+    index_version: str
+    citations: list[Citation]
+    related: list[Passage]
+
+
+class AnswerEvent(BaseModel):
+    """Payload of the second server-sent event, `answer`."""
+
+    answer: str
+    answered: bool
+    resolved_question: str | None = None
+
+
+class DoneEvent(BaseModel):
+    """Payload of the last server-sent event, `done`."""
+
+    answer_id: str
+    took_ms: float
+    conversation_id: str | None = None
+
+
+__all__ = ["AnswerEvent", "AskRequest", "AskResponse", "CitationsEvent", "DocumentResponse", "DoneEvent",
+           "ErrorResponse", "FeedbackRequest", "FeedbackResponse", "Health", "Readiness", "SearchResponse",
+           "UpdateReport"]

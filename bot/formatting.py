@@ -1,0 +1,371 @@
+"""Pure formatting: answers, passages and admin reports as Discord embeds within every Discord limit.
+
+Nothing here touches a client: every function maps plain data to `discord.Embed` objects (data only),
+so the limits can be tested exhaustively without Discord.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import discord
+from discord.utils import escape_markdown
+
+from rag.schemas import Answer, Citation, Passage, UpdateReport
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELDS_PER_EMBED = 25
+FOOTER_LIMIT = 2048
+MESSAGE_EMBED_TOTAL = 6000
+EMBEDS_PER_MESSAGE = 10
+THREAD_NAME_LIMIT = 100
+FOOTER_BUDGET = 1024  # keeps title + description + footer of one embed under the 6,000 total
+CONTEXT_CHARS = 160  # passage context shown on each side of a quote in a source field
+ELLIPSIS = "…"
+
+ANSWERED_COLOUR = discord.Colour.green()
+NOT_COVERED_COLOUR = discord.Colour.orange()
+INFO_COLOUR = discord.Colour.blurple()
+
+NOT_COVERED = ("**The documents don't cover this.** The closest passages are listed below as *related* "
+               "reading, not as an answer.")
+
+MARKER = re.compile(r"\[\d+\]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Page:
+    """One Discord message: optional content plus up to ten embeds."""
+
+    embeds: list[discord.Embed] = field(default_factory=list)
+    content: str | None = None
+
+
+# ---------------------------------------------------------------- splitting
+
+
+def split_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) spans of `text`, each at most `limit` long, cut only at whitespace.
+
+    A `[n]` marker stays with the word before it when possible; a word (or marker) is cut only when
+    it alone is longer than `limit`. Whitespace between spans is dropped.
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    spans: list[tuple[int, int]] = []
+    end_of_text = _rstrip(text, 0, len(text))
+    start = _lstrip(text, 0)
+    while start < end_of_text:
+        if end_of_text - start <= limit:
+            spans.append((start, end_of_text))
+            break
+        cut = _best_break(text, start, limit)
+        if cut is None:
+            cut = _hard_cut(text, start, limit)
+            spans.append((start, cut))
+        else:
+            spans.append((start, _rstrip(text, start, cut)))
+        start = _lstrip(text, cut)
+    return spans
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, never cutting a word or `[n]` marker needlessly."""
+    return [text[a:b] for a, b in split_spans(text, limit)]
+
+
+def _lstrip(text: str, i: int) -> int:
+    m = _SPACE.match(text, i)
+    return m.end() if m else i
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and _SPACE.match(text[end - 1]):
+        end -= 1
+    return end
+
+
+def _best_break(text: str, start: int, limit: int) -> int | None:
+    """The best whitespace position to cut at within `limit` characters of `start`, or None."""
+    window = text[start:start + limit + 1]
+    half = limit // 2
+    newline = plain = any_space = None
+    for m in _SPACE.finditer(window):
+        if m.start() == 0:
+            continue
+        cut = start + m.start()
+        any_space = cut
+        if not MARKER.match(text, start + m.end()):
+            plain = cut
+        if "\n" in m.group() and m.start() >= half:
+            newline = cut
+    return newline or plain or any_space
+
+
+def _hard_cut(text: str, start: int, limit: int) -> int:
+    """A cut inside an over-long word: not inside a marker, an escape pair or a combining sequence."""
+    cut = start + limit
+    for m in MARKER.finditer(text, max(start, cut - limit), cut + limit):
+        if m.start() < cut < m.end() and m.start() > start:
+            cut = m.start()
+            break
+    if cut - 1 > start and text[cut - 1] == "\\":
+        cut -= 1
+    while cut - 1 > start and cut < len(text) and unicodedata.combining(text[cut]):
+        cut -= 1
+    return cut
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` shortened to `limit` characters at a word boundary, ending with an ellipsis when cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ELLIPSIS[:limit]
+    return split_text(text, limit - 1)[0] + ELLIPSIS
+
+
+def _tail(text: str, limit: int) -> str:
+    """The last words of `text` within `limit` characters, starting with an ellipsis when cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return ""
+    rev = split_text(text[::-1], limit - 1)[0][::-1]
+    if rev.startswith(("*", "_", "~", "|", "`", ">")) and text[len(text) - len(rev) - 1:][:1] == "\\":
+        rev = rev[1:]
+    return ELLIPSIS + rev
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _safe(text: str) -> str:
+    """Display text from a document: whitespace collapsed, markdown shown literally."""
+    return escape_markdown(_flat(text))
+
+
+def _nonempty(text: str, fallback: str = "—") -> str:
+    return text if text.strip() else fallback
+
+
+# ---------------------------------------------------------------- answers
+
+
+def answer_pages(answer: Answer) -> list[Page]:
+    """The messages that show an answer (or an abstention with related passages), within every limit."""
+    return pack(answer_embeds(answer))
+
+
+def answer_embeds(answer: Answer) -> list[discord.Embed]:
+    """The embeds of an answer: the answer text (split if long), then the numbered sources."""
+    title = clip(_safe(answer.question), TITLE_LIMIT) or None
+    if answer.answered:
+        colour, heading = ANSWERED_COLOUR, "Sources"
+        chunks = split_text(escape_markdown(answer.answer), DESCRIPTION_LIMIT) or ["(empty answer)"]
+        fields = [source_field(c) for c in answer.citations]
+    else:
+        colour, heading = NOT_COVERED_COLOUR, "Related passages (not an answer)"
+        chunks = [NOT_COVERED]
+        fields = [related_field(i, p) for i, p in enumerate(answer.related, 1)]
+    embeds = [discord.Embed(title=title if i == 0 else None, description=chunk, colour=colour)
+              for i, chunk in enumerate(chunks)]
+    footer = answer_footer(answer)
+    if footer:
+        embeds[0].set_footer(text=footer)
+    return embeds + field_embeds(heading, fields, colour)
+
+
+def answer_footer(answer: Answer) -> str:
+    """Footer line: how a follow-up was understood, the index version and the time taken."""
+    parts = []
+    if answer.resolved_question:
+        parts.append(f"Understood as: {_flat(answer.resolved_question)}")
+    if answer.index_version:
+        parts.append(f"index {answer.index_version}")
+    if answer.took_ms:
+        parts.append(f"{answer.took_ms:.0f} ms")
+    return clip(" · ".join(parts), FOOTER_BUDGET)
+
+
+def source_field(citation: Citation) -> tuple[str, str]:
+    """A numbered source field: `[n] title — date`, then the quote in its trimmed passage."""
+    label = _safe(citation.title or citation.source) or citation.doc_id
+    name = f"[{citation.n}] {label}" + (f" — {citation.date}" if citation.date else "")
+    return clip(name, FIELD_NAME_LIMIT), quote_excerpt(citation.passage, citation.quote, FIELD_VALUE_LIMIT)
+
+
+def related_field(i: int, passage: Passage) -> tuple[str, str]:
+    """A related-passage field for an abstention."""
+    label = _safe(passage.title or passage.source) or passage.doc_id
+    name = f"Related {i}: {label}" + (f" — {passage.date}" if passage.date else "")
+    return clip(name, FIELD_NAME_LIMIT), _nonempty(clip(_safe(passage.text), FIELD_VALUE_LIMIT))
+
+
+def quote_excerpt(passage: str, quote: str, limit: int, context: int = CONTEXT_CHARS) -> str:
+    """The quote in bold inside its passage, trimmed with an ellipsis on each side when long."""
+    idx = passage.find(quote) if quote else -1
+    before, after = (passage[:idx], passage[idx + len(quote):]) if idx >= 0 else ("", "")
+    q = _safe(quote)
+    if not q:
+        return _nonempty(clip(_safe(passage), limit))
+    if len(q) + 4 > limit:
+        return f"**{clip(q, limit - 4)}**"
+    core = f"**{q}**"
+    room = limit - len(core)
+    left = _tail(_safe(before), min(context, room // 2))
+    if left:
+        left += " "
+    right_room = room - len(left) - 1
+    right = clip(_safe(after), min(context, right_room)) if right_room > 0 else ""
+    return left + core + (" " + right if right else "")
+
+
+def field_embeds(heading: str, fields: list[tuple[str, str]], colour: discord.Colour) -> list[discord.Embed]:
+    """Fields spread over as many embeds as needed (25 fields, 6,000 characters each); never split."""
+    embeds: list[discord.Embed] = []
+    current: discord.Embed | None = None
+    for name, value in fields:
+        name, value = _nonempty(name), _nonempty(value)
+        if current is None or len(current.fields) >= FIELDS_PER_EMBED or \
+                len(current) + len(name) + len(value) > MESSAGE_EMBED_TOTAL:
+            title = heading if not embeds else f"{heading} (continued)"
+            current = discord.Embed(title=clip(title, TITLE_LIMIT), colour=colour)
+            embeds.append(current)
+        current.add_field(name=name, value=value, inline=False)
+    return embeds
+
+
+def pack(embeds: list[discord.Embed]) -> list[Page]:
+    """Embeds grouped into messages of at most 10 embeds and 6,000 characters, in order."""
+    pages: list[Page] = []
+    total = 0
+    for embed in embeds:
+        size = len(embed)
+        if not pages or len(pages[-1].embeds) >= EMBEDS_PER_MESSAGE or total + size > MESSAGE_EMBED_TOTAL:
+            pages.append(Page())
+            total = 0
+        pages[-1].embeds.append(embed)
+        total += size
+    return pages
+
+
+# ---------------------------------------------------------------- passages
+
+
+def passage_pages(citations: list[Citation]) -> list[Page]:
+    """The full cited passages (quote in bold), one embed per passage, split when long."""
+    embeds: list[discord.Embed] = []
+    for c in citations:
+        label = _safe(c.title or c.source) or c.doc_id
+        idx = c.passage.find(c.quote) if c.quote else -1
+        if idx >= 0:
+            body = (escape_markdown(c.passage[:idx]) + "**" + escape_markdown(c.quote) + "**"
+                    + escape_markdown(c.passage[idx + len(c.quote):]))
+        else:
+            body = escape_markdown(c.passage or c.quote)
+        chunks = split_text(body, DESCRIPTION_LIMIT) or ["—"]
+        for i, chunk in enumerate(chunks):
+            title = f"[{c.n}] {label}" + (" (continued)" if i else "")
+            embed = discord.Embed(title=clip(title, TITLE_LIMIT), description=chunk, colour=INFO_COLOUR)
+            if i == len(chunks) - 1:
+                embed.set_footer(text=clip(f"{c.source} · {c.date} · characters {c.start}–{c.end}", 512))
+            embeds.append(embed)
+    return pack(embeds) or [Page(content="These passages are no longer available.")]
+
+
+# ---------------------------------------------------------------- short texts
+
+
+def thread_name(question: str) -> str:
+    """A thread name (1–100 characters) for follow-ups on a question."""
+    return clip(_flat(question), THREAD_NAME_LIMIT) or "Follow-ups"
+
+
+def format_duration(seconds: float) -> str:
+    """A short human duration: `45 s`, `3 min 5 s`, `2 h 4 min`, `3 d 2 h`."""
+    s = max(0, int(seconds))
+    d, rem = divmod(s, 86400)
+    h, rem = divmod(rem, 3600)
+    m, sec = divmod(rem, 60)
+    if d:
+        return f"{d} d {h} h"
+    if h:
+        return f"{h} h {m} min"
+    if m:
+        return f"{m} min {sec} s"
+    return f"{sec} s"
+
+
+def cooldown_message(retry_after: float, scope: str) -> str:
+    """A friendly line saying when to ask again."""
+    wait = max(1, math.ceil(retry_after))
+    unit = "second" if wait == 1 else "seconds"
+    if scope == "channel":
+        return f"⏳ This channel just got an answer — please ask again in {wait} {unit}."
+    return f"⏳ You're asking a little fast — please try again in {wait} {unit}."
+
+
+def help_embed(channels: list[int], admin_role: str | None) -> discord.Embed:
+    """How to ask, follow up, give feedback, and what admins can do."""
+    embed = discord.Embed(title="How to ask reelqa", colour=INFO_COLOUR, description=(
+        "I answer questions from the indexed documents, and every sentence of an answer cites its "
+        "source as `[n]`. If the documents don't cover a question I say so and list the closest "
+        "passages as *related* instead of guessing."))
+    embed.add_field(name="Ask", inline=False, value=(
+        "• `/ask question:<text>` — add `private:True` to see the answer alone.\n"
+        "• Or mention me: `@reelqa How many paying users does Jimeng have?`"))
+    embed.add_field(name="Follow up", inline=False, value=(
+        "Reply to one of my answers, or write in the thread I open under it — e.g. *and Keling?* "
+        "is understood in the context of the previous question."))
+    embed.add_field(name="Buttons", inline=False, value=(
+        "👍 / 👎 tell the maintainers whether an answer helped. **Show passages** sends you the full "
+        "cited passages privately."))
+    where = ", ".join(f"<#{c}>" for c in channels) if channels else "any channel I can read"
+    role = f" or the **{escape_markdown(admin_role)}** role" if admin_role else ""
+    embed.add_field(name="Where and how often", inline=False, value=clip(
+        f"I answer in {where}. To keep channels calm there is a short cooldown per person and per channel.",
+        FIELD_VALUE_LIMIT))
+    embed.add_field(name="Admins", inline=False, value=clip(
+        f"Members with **Manage Server**{role} can use `/status` and `/reindex`.", FIELD_VALUE_LIMIT))
+    return embed
+
+
+def status_embed(status: dict, uptime_seconds: float) -> discord.Embed:
+    """Index version, documents, chunks, uptime and answer tallies."""
+    embed = discord.Embed(title="reelqa status", colour=INFO_COLOUR)
+    rows = [("Index version", status.get("version") or "none"), ("Documents", status.get("documents", 0)),
+            ("Chunks", status.get("chunks", 0)), ("Uptime", format_duration(uptime_seconds)),
+            ("Answered", status.get("answered", 0)), ("Abstained", status.get("abstained", 0))]
+    for name, value in rows:
+        embed.add_field(name=name, value=clip(str(value), FIELD_VALUE_LIMIT) or "—", inline=True)
+    if status.get("built_at"):
+        embed.set_footer(text=clip(f"index built {status['built_at']}", 256))
+    return embed
+
+
+def reindex_embed(report: UpdateReport) -> discord.Embed:
+    """What a re-index did: added, kept and deleted chunks, the new version and any file errors."""
+    embed = discord.Embed(title="Re-index finished", colour=ANSWERED_COLOUR if not report.errors
+                          else NOT_COVERED_COLOUR)
+    embed.description = clip(f"Now serving index **{report.version}**"
+                             + (f" (was {report.previous})." if report.previous else "."), DESCRIPTION_LIMIT)
+    for name, value in (("Added", report.added), ("Kept", report.kept), ("Deleted", report.deleted),
+                        ("Documents", report.documents), ("Chunks", report.chunks),
+                        ("Took", format_duration(report.took_ms / 1000))):
+        embed.add_field(name=name, value=str(value), inline=True)
+    if report.errors:
+        text = "\n".join(f"• {_safe(e)}" for e in report.errors)
+        embed.add_field(name=f"Files skipped ({len(report.errors)})", value=clip(text, FIELD_VALUE_LIMIT),
+                        inline=False)
+    return embed

@@ -1,0 +1,140 @@
+"""The `reelqa` console script: index, ask, eval, serve, bot, report."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cli import output
+from rag.errors import ReelqaError
+
+app = typer.Typer(help="Cited answers about the Jimeng vs Keling AI-video race.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+index_app = typer.Typer(help="Build, update, inspect and roll back the index.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
+
+
+def _components():
+    from cli.compose import Components
+    from rag.settings import load_settings
+
+    return Components(load_settings())
+
+
+@index_app.command("update")
+def index_update(as_json: JsonOpt = False) -> None:
+    """Embed only new or changed chunks, drop removed ones, switch to the result atomically."""
+    _write_index(full=False, as_json=as_json)
+
+
+@index_app.command("rebuild")
+def index_rebuild(as_json: JsonOpt = False) -> None:
+    """Re-embed the whole corpus into a new version, check it, then switch to it atomically."""
+    _write_index(full=True, as_json=as_json)
+
+
+def _write_index(full: bool, as_json: bool) -> None:
+    parts = _components()
+    with output.progress(enabled=not as_json) as progress:
+        report = parts.reindex(full=full, progress=progress)
+    output.update_report(report, as_json)
+
+
+@index_app.command("rollback")
+def index_rollback(as_json: JsonOpt = False) -> None:
+    """Return to the previous index version (serving processes follow without a restart)."""
+    version = _components().versions.rollback()
+    output.emit({"current": version}, as_json, f"rolled back; live version is now {version}")
+
+
+@index_app.command("status")
+def index_status(as_json: JsonOpt = False) -> None:
+    """Live version, documents, chunks, embedding model, build time and corpus drift."""
+    from index.status import index_status as read_status
+
+    parts = _components()
+    output.status(read_status(parts.versions, parts.settings.corpus_dir), as_json)
+
+
+@app.command()
+def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+        top_k: Annotated[Optional[int], typer.Option(min=1, max=20, help="Most citations to return.")] = None,
+        as_json: JsonOpt = False) -> None:
+    """Answer one question with numbered, verified citations (or say the documents don't cover it)."""
+    parts = _components()
+    parts.service.validate(question)
+    output.answer(parts.service.ask(question, top_k=top_k), as_json)
+
+
+@app.command("eval")
+def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shared/eval/README.md).")],
+             as_json: JsonOpt = False,
+             check: Annotated[bool, typer.Option("--check", help="Exit 1 if below the target thresholds.")] = False,
+             ) -> None:
+    """Run a gold set in-process and print accuracy, support, hit@k, MRR, abstention and quote validity."""
+    from rag.evaluate import evaluate as run_eval, failures, load_gold
+
+    items = load_gold(gold)
+    parts = _components()
+    summary = run_eval(items, parts.service.ask, parts.settings.corpus_dir)
+    missed = failures(summary)
+    output.eval_summary(summary, missed, as_json)
+    if check and missed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (REELQA_HOST).")] = None,
+          port: Annotated[Optional[int], typer.Option(help="Port (REELQA_PORT).")] = None,
+          with_bot: Annotated[bool, typer.Option("--with-bot", help="Also run the Discord bot.")] = False,
+          build: Annotated[bool, typer.Option(help="Build the index first if there is none.")] = True) -> None:
+    """Serve the HTTP API and web page (optionally the Discord bot too, sharing one model and index)."""
+    import asyncio
+
+    from cli.runner import run_services
+
+    parts = _components()
+    if build and parts.versions.current() is None:
+        output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
+        _write_index(full=True, as_json=False)
+    asyncio.run(run_services(parts, host or parts.settings.host, port or parts.settings.port, with_bot))
+
+
+@app.command()
+def bot() -> None:
+    """Run the Discord bot (reads DISCORD_TOKEN from the environment or .env)."""
+    import asyncio
+
+    from cli.runner import run_bot_only
+
+    asyncio.run(run_bot_only(_components()))
+
+
+@app.command()
+def report(limit: Annotated[int, typer.Option(min=1, help="Most rows.")] = 20, as_json: JsonOpt = False) -> None:
+    """Questions most often unanswered or marked unhelpful (HTTP and Discord): the corpus's gaps."""
+    output.gaps(_components().feedback.report(limit), as_json)
+
+
+def run() -> None:
+    """Console-script entry: every ReelqaError becomes one line on stderr and a non-zero exit."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        app()
+    except ReelqaError as exc:
+        print(f"reelqa: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("reelqa: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,127 @@
+"""Run a gold set in-process and compute the same metrics as the shared scorer (shared/eval/score.py)."""
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import unicodedata
+from pathlib import Path
+from typing import Callable
+
+from rag.errors import InputError
+from rag.schemas import Answer
+
+MAX_ANSWER = 600
+THRESHOLDS = {"answer_acc": 0.90, "supported_acc": 0.90, "hit@1": 0.85, "abstain_acc": 1.0,
+              "quote_valid": 1.0}
+MAX_FALSE_ABSTAIN = 0.05
+
+
+def norm(text: str) -> str:
+    """The scorer's normalization: NFKC, lower case, no quotes, unified dashes, no thousands separators."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = re.sub(r"[\u2018\u2019\u201c\u201d'\"`]", "", text)
+    text = re.sub(r"[\u2010-\u2015]", "-", text)
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_markers(answer: str) -> str:
+    """Remove [n] citation markers."""
+    return re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", "", answer or "")
+
+
+def load_gold(path: Path) -> list[dict]:
+    """Read a JSONL gold set, naming the line of any broken entry."""
+    if not path.is_file():
+        raise InputError(f"gold set {path} not found; pass a JSONL file like shared/eval/dev.jsonl")
+    gold = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            item["question"], item["answerable"]  # noqa: B018 - required keys
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: not a gold entry ({exc.__class__.__name__}); "
+                             "each line needs question and answerable") from None
+        item.setdefault("id", f"line{number}")
+        gold.append(item)
+    if not gold:
+        raise InputError(f"gold set {path} has no questions")
+    return gold
+
+
+def _holds(citation, evidence: list[str]) -> bool:
+    text = norm(citation.passage + " " + citation.quote)
+    return any(norm(e) in text for e in evidence)
+
+
+def _quote_ok(citation, corpus_dir: Path, cache: dict) -> bool:
+    path = (corpus_dir / citation.source).resolve()
+    if corpus_dir.resolve() not in path.parents or not path.is_file():
+        return False
+    if path not in cache:
+        cache[path] = path.read_text(encoding="utf-8", errors="replace")
+    return cache[path][citation.start:citation.end] == citation.quote
+
+
+def judge(item: dict, answer: Answer) -> dict:
+    """One gold row scored: correct, supported and rank of the first evidence-holding citation."""
+    row = {"id": item["id"], "type": item.get("type", ""), "question": item["question"],
+           "answered": answer.answered, "answer": answer.answer}
+    if not item["answerable"]:
+        row["correct"] = not answer.answered
+        return row
+    text = norm(strip_markers(answer.answer))
+    ok = answer.answered and len(text) <= MAX_ANSWER
+    ok = ok and (not item.get("answer_any") or any(norm(k) in text for k in item["answer_any"]))
+    ok = ok and all(norm(k) in text for k in item.get("answer_all", []))
+    ranks = [i for i, c in enumerate(answer.citations, 1) if _holds(c, item.get("evidence", []))]
+    row.update(correct=ok, supported=ok and bool(ranks), rank=ranks[0] if ranks else None)
+    return row
+
+
+def evaluate(gold: list[dict], ask: Callable[[str], Answer], corpus_dir: Path) -> dict:
+    """Metrics over a gold set plus the rows it got wrong."""
+    rows, latencies, cache = [], [], {}
+    quotes = valid = 0
+    for item in gold:
+        started = time.perf_counter()
+        answer = ask(item["question"])
+        latencies.append((time.perf_counter() - started) * 1000)
+        rows.append(judge(item, answer))
+        for citation in answer.citations:
+            quotes += 1
+            valid += _quote_ok(citation, corpus_dir, cache)
+    answerable = [r for r in rows if "rank" in r]
+    unanswerable = [r for r in rows if "rank" not in r]
+
+    def frac(xs):
+        return round(sum(xs) / len(xs), 3) if xs else None
+
+    lat = sorted(latencies)
+    return {
+        "questions": len(rows),
+        "answer_acc": frac([r["correct"] for r in answerable]),
+        "supported_acc": frac([r["supported"] for r in answerable]),
+        "hit@1": frac([r["rank"] == 1 for r in answerable]),
+        "hit@5": frac([r["rank"] is not None and r["rank"] <= 5 for r in answerable]),
+        "mrr": frac([1 / r["rank"] if r["rank"] else 0 for r in answerable]),
+        "abstain_acc": frac([r["correct"] for r in unanswerable]),
+        "false_abstain": frac([not r["answered"] for r in answerable]),
+        "quote_valid": round(valid / quotes, 3) if quotes else None,
+        "p50_ms": round(statistics.median(lat), 1) if lat else None,
+        "p95_ms": round(lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+        "wrong": [r for r in rows if not r.get("supported", r["correct"])],
+    }
+
+
+def failures(summary: dict) -> list[str]:
+    """Which target thresholds a summary misses (empty when it meets them all)."""
+    missed = [f"{k} {summary[k]} < {v}" for k, v in THRESHOLDS.items()
+              if summary.get(k) is not None and summary[k] < v]
+    if summary.get("false_abstain") is not None and summary["false_abstain"] > MAX_FALSE_ABSTAIN:
+        missed.append(f"false_abstain {summary['false_abstain']} > {MAX_FALSE_ABSTAIN}")
+    return missed
