@@ -56,10 +56,15 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
 
 
 def _openapi(app: FastAPI, settings: Settings) -> dict[str, Any]:
-    """The generated schema, plus the configured question length limit (it is a setting, not a constant)."""
+    """The generated schema, adjusted to the settings: the question length limit; keys optional when unset."""
     if app.openapi_schema is None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description,
                              routes=app.routes)
+        if not settings.api_keys:  # open server: an empty requirement makes the key optional
+            for path, item in schema["paths"].items():
+                for operation in item.values():
+                    if "security" in operation and not path.startswith("/v1/admin/"):
+                        operation["security"].append({})
         question = schema["components"]["schemas"]["AskRequest"]["properties"]["question"]
         question["maxLength"] = settings.max_question_chars
         for parameter in schema["paths"]["/v1/search"]["get"]["parameters"]:

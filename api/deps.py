@@ -13,6 +13,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from api.metrics import ApiMetrics
 from api.ratelimit import TokenBucketLimiter, retry_after_header
+from rag.errors import InputError
 from rag.feedback import FeedbackStore
 from rag.schemas import UpdateReport
 from rag.service import QAService
@@ -38,6 +39,14 @@ def get_context(request: Request) -> AppContext:
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def check_length(text: str, settings: Settings, field: str = "question") -> None:
+    """InputError (422) when a question or query is longer than REELQA_MAX_QUESTION_CHARS."""
+    length, limit = len(" ".join(text.split())), settings.max_question_chars
+    if length > limit:
+        raise InputError(f"{field} is {length} characters; the limit is {limit} (REELQA_MAX_QUESTION_CHARS): "
+                         "ask something shorter")
 
 
 def get_service(context: ContextDep) -> QAService:

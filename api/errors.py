@@ -72,12 +72,14 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    message = str(exc.detail)
-    if exc.status_code == 404 and message == "Not Found":
+    message, status = str(exc.detail), exc.status_code
+    if status == 400 and "parsing the body" in message:  # FastAPI's reply to undecodable (non-UTF-8) bodies
+        return error_response(422, "the request body is not valid UTF-8 JSON; send a JSON object")
+    if status == 404 and message == "Not Found":
         message = f"no endpoint at {request.url.path}; the API is described at /docs"
-    elif exc.status_code == 405:
+    elif status == 405:
         message = f"{request.method} is not allowed on {request.url.path}; the API is described at /docs"
-    return error_response(exc.status_code, message, dict(exc.headers or {}))
+    return error_response(status, message, dict(exc.headers or {}))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -67,8 +67,11 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
         top_k: Annotated[Optional[int], typer.Option(min=1, max=20, help="Most citations to return.")] = None,
         as_json: JsonOpt = False) -> None:
     """Answer one question with numbered, verified citations (or say the documents don't cover it)."""
+    from rag.service import validate_question
+    from rag.settings import load_settings
+
+    validate_question(question, load_settings().max_question_chars)
     parts = _components()
-    parts.service.validate(question)
     output.answer(parts.service.ask(question, top_k=top_k), as_json)
 
 

@@ -163,9 +163,9 @@ class Indexer:
             if store.count(kind) != len(wanted.texts):
                 raise IndexCheckError(f"new index holds {store.count(kind)} {kind}, expected {len(wanted.texts)}")
         if desired["chunks"].texts:
-            probe_id, probe_text = next(iter(desired["chunks"].texts.items()))
-            vector = self.embedders["chunks"].embed([probe_text])[0]
-            hits = store.query("chunks", np.asarray(vector), 1)
+            probe_id = next(iter(desired["chunks"].texts))
+            stored = store.collection("chunks").get(ids=[probe_id], include=["embeddings"])
+            hits = store.query("chunks", np.asarray(stored["embeddings"][0], dtype=np.float32), 1)
             if not hits or hits[0][1] < 0.99:
                 raise IndexCheckError("smoke query on the new index did not find its own chunk")
 

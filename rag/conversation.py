@@ -42,7 +42,7 @@ class Conversations:
         if now_names:
             swap = next((n for n in before_names if n not in now_names), None)
             if swap is None:
-                return f"{question} {previous}"
+                return question
             return self._replace_name(previous, swap, now_names[0])
         if before_names:
             subject = " and ".join(before_names)

@@ -16,6 +16,17 @@ from rag.schemas import Answer, Passage
 from rag.store import IndexVersions
 
 
+def validate_question(question: str, max_chars: int) -> str:
+    """The question with whitespace collapsed, or an InputError saying what is wrong with it."""
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("question is empty; type a question about the documents")
+    question = " ".join(question.split())
+    if len(question) > max_chars:
+        raise InputError(f"question is {len(question)} characters; the limit is {max_chars} "
+                         "(REELQA_MAX_QUESTION_CHARS): ask something shorter")
+    return question
+
+
 class QAService:
     """Answers questions from the live index version; picks up a new version without a restart."""
 
@@ -43,14 +54,8 @@ class QAService:
         return view
 
     def validate(self, question: str) -> str:
-        """The question stripped, or an InputError saying what is wrong with it."""
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("question is empty; type a question about the documents")
-        question = " ".join(question.split())
-        if len(question) > self.max_question_chars:
-            raise InputError(f"question is {len(question)} characters; the limit is {self.max_question_chars} "
-                             "(REELQA_MAX_QUESTION_CHARS): ask something shorter")
-        return question
+        """The question with whitespace collapsed, or an InputError saying what is wrong with it."""
+        return validate_question(question, self.max_question_chars)
 
     def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
         """A short answer whose every sentence cites a verified verbatim quote, or a plain abstention."""

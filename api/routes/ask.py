@@ -7,7 +7,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.deps import AppContext, ContextDep
+from api.deps import AppContext, ContextDep, check_length
 from api.routes import error_responses
 from api.schemas import AnswerEvent, AskRequest, AskResponse, CitationsEvent, DoneEvent
 from rag.schemas import Answer
@@ -21,6 +21,7 @@ _STREAM_DOC = {200: {"description": "events `citations`, then `answer`, then `do
 
 async def answer_question(context: AppContext, request: Request, body: AskRequest) -> Answer:
     """Ask the shared service in a worker thread, record the answer for feedback and count it."""
+    check_length(body.question, context.settings)
     answer = await to_thread.run_sync(context.service.ask, body.question, body.top_k, body.conversation_id)
     await to_thread.run_sync(context.feedback.record_answer, answer, "http")
     context.metrics.observe_answer(answer.answered)

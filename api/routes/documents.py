@@ -6,7 +6,7 @@ from typing import Annotated
 from anyio import to_thread
 from fastapi import APIRouter, Path, Query
 
-from api.deps import ServiceDep
+from api.deps import ContextDep, ServiceDep, check_length
 from api.errors import NotFoundError
 from api.routes import error_responses
 from api.schemas import NON_BLANK, DocumentResponse, SearchResponse
@@ -17,11 +17,12 @@ router = APIRouter(prefix="/v1", tags=["documents"])
 
 @router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503),
             summary="Rank passages for a query")
-async def search(service: ServiceDep,
+async def search(service: ServiceDep, context: ContextDep,
                  q: Annotated[str, Query(min_length=1, pattern=NON_BLANK, description="the query")],
                  k: Annotated[int | None, Query(ge=1, le=20, description="passages to return")] = None
                  ) -> SearchResponse:
     """The k passages (sentences) closest to the query, best first."""
+    check_length(q, context.settings, "query")
     k = k or service.top_k
     passages = await to_thread.run_sync(service.search, q, k)
     return SearchResponse(query=q, k=k, passages=passages)

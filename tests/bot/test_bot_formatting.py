@@ -1,0 +1,257 @@
+"""Pure formatting and splitting: examples plus property tests over arbitrary answers."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from discord.utils import escape_markdown
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from simcord.components import validate_embeds
+
+from bot.formatting import (ANSWERED_COLOUR, DESCRIPTION_LIMIT, ELLIPSIS, FIELD_VALUE_LIMIT, MARKER,
+                            NOT_COVERED, THREAD_NAME_LIMIT, answer_pages, clip, cooldown_message,
+                            format_duration, help_embed, passage_pages, quote_excerpt, reindex_embed,
+                            split_spans, split_text, status_embed, thread_name)
+from rag.schemas import Answer, Citation, Passage, UpdateReport
+from discord_limits import assert_message_within_limits
+
+SPACE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    return SPACE.sub("", text)
+
+
+# ------------------------------------------------------------------ strategies
+
+word = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=12)
+marker = st.integers(0, 999).map(lambda n: f"[{n}]")
+special = st.sampled_from(["@everyone", "@here", "<@123456789012345678>", "**bold**", "_it_", "`code`",
+                           "> quote", "# heading", "[1](http://example.com)", "\\", "😀", "🇫🇷", "e\u0301",
+                           "中文句子。", "http://example.com/a_b"])
+space = st.sampled_from([" ", " ", " ", "\n", "\n\n", "\t", "  "])
+huge_word = st.integers(1, 3).flatmap(lambda k: st.text(alphabet="abc[]12", min_size=1, max_size=5).map(
+    lambda s: (s * 2000)[: 1100 * k]))
+token = st.one_of(word, word, word, marker, special, huge_word)
+texts = st.lists(st.tuples(token, space), max_size=60).map(lambda pairs: "".join(t + s for t, s in pairs))
+long_texts = st.tuples(texts, st.integers(1, 80)).map(lambda t: t[0] * t[1])
+any_text = st.one_of(texts, long_texts)
+
+
+@st.composite
+def citations(draw, n: int):
+    quote = draw(st.one_of(texts, long_texts.map(lambda t: t[:5000])))
+    before, after = draw(texts), draw(texts)
+    passage = draw(st.sampled_from([before + quote + after, quote, before]))
+    return Citation(n=n, doc_id="doc", source="doc.txt", title=draw(st.one_of(st.just(""), texts)),
+                    date=draw(st.sampled_from(["", "2024-12-27"])), quote=quote, start=0, end=len(quote),
+                    passage=passage)
+
+
+@st.composite
+def answers(draw):
+    answered = draw(st.booleans())
+    count = draw(st.integers(0, 40))
+    cites = [draw(citations(i + 1)) for i in range(count)] if answered else []
+    related = [] if answered else [Passage(doc_id="d", source="d.txt", title=draw(texts), date="2024-01-01",
+                                           start=0, end=1, text=draw(any_text))
+                                   for _ in range(draw(st.integers(0, 30)))]
+    return Answer(question=draw(any_text) or "q", answer=draw(any_text), answered=answered, citations=cites,
+                  related=related, answer_id="a" * 32, index_version="v1", took_ms=12.0,
+                  resolved_question=draw(st.one_of(st.none(), any_text)))
+
+
+# ------------------------------------------------------------------ splitting
+
+
+def check_spans(text: str, limit: int) -> None:
+    spans = split_spans(text, limit)
+    previous_end = 0
+    for i, (a, b) in enumerate(spans):
+        assert 0 < b - a <= limit
+        assert not SPACE.match(text[a]) and not SPACE.match(text[b - 1])
+        gap = text[previous_end:a]
+        assert not squash(gap), "a span boundary dropped non-space text"
+        if i and not gap:  # cut without whitespace: only inside a word longer than the limit
+            start = a
+            while start > 0 and not SPACE.match(text[start - 1]):
+                start -= 1
+            end = a
+            while end < len(text) and not SPACE.match(text[end]):
+                end += 1
+            assert end - start > limit, "a word that fits was cut"
+        previous_end = b
+    assert not squash(text[previous_end:])
+    assert squash("".join(text[a:b] for a, b in spans)) == squash(text)
+    for m in MARKER.finditer(text):
+        if m.end() - m.start() <= limit:
+            assert any(a <= m.start() and m.end() <= b for a, b in spans), f"marker {m.group()} was split"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=any_text, limit=st.sampled_from([1, 2, 5, 17, 100, 256, 1024, 2000, 4096]))
+def test_split_spans_respects_limit_words_and_markers(text, limit):
+    check_spans(text, limit)
+
+
+def test_split_prefers_keeping_a_marker_with_its_sentence():
+    text = "alpha beta gamma [12] delta"
+    assert split_text(text, 20) == ["alpha beta", "gamma [12] delta"]
+
+
+def test_split_cuts_a_word_only_when_it_alone_is_too_long():
+    assert split_text("short " + "x" * 25 + " end", 10) == ["short", "x" * 10, "x" * 10, "x" * 5, "end"]
+
+
+def test_split_never_cuts_inside_a_marker_in_an_overlong_word():
+    pieces = split_text("abcdefgh[123]ijk", 10)
+    assert pieces[0] == "abcdefgh" and pieces[1].startswith("[123]")
+
+
+def test_clip_ends_with_ellipsis_at_a_word_boundary():
+    assert clip("one two three four", 10) == "one two…"
+    assert clip("short", 10) == "short"
+
+
+# ------------------------------------------------------------------ answers
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(answer=answers())
+def test_any_answer_fits_every_discord_limit_and_keeps_every_citation(answer):
+    pages = answer_pages(answer)
+    assert pages
+    for page in pages:
+        assert_message_within_limits(page.content, page.embeds)
+        validate_embeds([e.to_dict() for e in page.embeds])  # SimCord's independent limit checker
+    embeds = [e for p in pages for e in p.embeds]
+    names = [f.name for e in embeds for f in e.fields]
+    if answer.answered:
+        numbered = [n for n in names if n.startswith("[")]
+        assert [int(n[1:n.index("]")]) for n in numbered] == [c.n for c in answer.citations]
+        texts = [e.description for e in embeds if not e.fields and e.colour == ANSWERED_COLOUR]
+        assert squash("".join(texts)) == squash(escape_markdown(answer.answer)) or not answer.answer.strip()
+        markers = len(MARKER.findall(escape_markdown(answer.answer)))
+        assert sum(len(MARKER.findall(t)) for t in texts) >= markers
+    else:
+        assert embeds[0].description == NOT_COVERED
+        assert [n.split(":")[0] for n in names] == [f"Related {i}" for i in range(1, len(answer.related) + 1)]
+
+
+def real_like_answer(**update) -> Answer:
+    passage = ("The ByteDance research summary also highlights a significant gap. Jimeng has about 25,000 "
+               "paying users. In contrast, Keling serves over 5 million users.")
+    quote = "Jimeng has about 25,000 paying users."
+    c = Citation(n=1, doc_id="k", source="k.txt", title="Keling *vs* Jimeng", date="2024-12-27", quote=quote,
+                 start=10, end=10 + len(quote), passage=passage)
+    data = dict(question="How many paying users does Jimeng have?", answer=f"{quote} [1]", answered=True,
+                citations=[c], answer_id="f" * 32, index_version="v1", took_ms=95.0)
+    data.update(update)
+    return Answer(**data)
+
+
+def test_answer_embed_has_question_answer_and_numbered_sources():
+    (page,) = answer_pages(real_like_answer(resolved_question="How many paying users does Keling have?"))
+    first, sources = page.embeds
+    assert first.title == "How many paying users does Jimeng have?"
+    assert first.description == "Jimeng has about 25,000 paying users. [1]"
+    assert "Understood as: How many paying users does Keling have?" in first.footer.text
+    assert sources.title == "Sources"
+    (field,) = sources.fields
+    assert field.name == "[1] Keling \\*vs\\* Jimeng — 2024-12-27"
+    assert "**Jimeng has about 25,000 paying users.**" in field.value
+    assert field.value.startswith("The ByteDance") and field.value.endswith("5 million users.")
+
+
+def test_long_passage_is_trimmed_with_ellipses_around_the_quote():
+    before, quote, after = "lead " * 400, "the quoted sentence.", " tail" * 400
+    value = quote_excerpt(before + quote + after, quote, FIELD_VALUE_LIMIT)
+    assert len(value) <= FIELD_VALUE_LIMIT
+    assert value.startswith(ELLIPSIS) and value.endswith(ELLIPSIS)
+    assert "**the quoted sentence.**" in value
+
+
+def test_overlong_quote_is_clipped_in_bold():
+    quote = "word " * 400
+    value = quote_excerpt(quote, quote, FIELD_VALUE_LIMIT)
+    assert len(value) <= FIELD_VALUE_LIMIT and value.startswith("**word") and value.endswith("…**")
+
+
+def test_abstention_says_not_covered_and_lists_related():
+    related = [Passage(doc_id="d", source="d.txt", title="Doc", date="2024-01-01", start=0, end=5,
+                       text="Closest sentence.")]
+    (page,) = answer_pages(Answer(question="Weather on Mars?", answer="x", answered=False, related=related))
+    assert "don't cover" in page.embeds[0].description
+    assert page.embeds[1].fields[0].name == "Related 1: Doc — 2024-01-01"
+    assert page.embeds[1].fields[0].value == "Closest sentence."
+
+
+def test_everyone_and_markdown_in_documents_are_shown_literally():
+    (page,) = answer_pages(real_like_answer(answer="@everyone look at *this* [1]"))
+    assert page.embeds[0].description == "@everyone look at \\*this\\* [1]"
+
+
+def test_long_answer_text_spans_several_embeds_and_messages():
+    long = " ".join(f"Sentence number {i} about Keling and Jimeng. [{i % 9 + 1}]" for i in range(400))
+    pages = answer_pages(real_like_answer(answer=long))
+    texts = [e.description for p in pages for e in p.embeds if not e.fields]
+    assert len(texts) >= 5 and all(len(t) <= DESCRIPTION_LIMIT for t in texts)
+    assert len(pages) >= 3
+    assert squash("".join(texts)) == squash(long)
+
+
+def test_passage_pages_show_full_passages_with_the_quote_in_bold():
+    (page,) = passage_pages(real_like_answer().citations)
+    (embed,) = page.embeds
+    assert embed.title == "[1] Keling \\*vs\\* Jimeng"
+    assert "**Jimeng has about 25,000 paying users.**" in embed.description
+    assert embed.description.endswith("Keling serves over 5 million users.")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(cites=st.integers(0, 12).flatmap(lambda k: st.tuples(*[citations(i + 1) for i in range(k)])))
+def test_passage_pages_fit_every_limit(cites):
+    for page in passage_pages(list(cites)):
+        assert_message_within_limits(page.content, page.embeds)
+        validate_embeds([e.to_dict() for e in page.embeds])
+
+
+# ------------------------------------------------------------------ short texts
+
+
+@pytest.mark.parametrize("seconds,text", [(0, "0 s"), (59.9, "59 s"), (61, "1 min 1 s"), (3600, "1 h 0 min"),
+                                          (90061, "1 d 1 h")])
+def test_format_duration(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_cooldown_messages_say_when_to_retry():
+    assert cooldown_message(8.2, "user") == "⏳ You're asking a little fast — please try again in 9 seconds."
+    assert "in 1 second." in cooldown_message(0.3, "channel")
+    assert cooldown_message(2, "channel").startswith("⏳ This channel just got an answer")
+
+
+def test_thread_name_fits():
+    assert len(thread_name("why " * 100)) <= THREAD_NAME_LIMIT
+    assert thread_name("   ") == "Follow-ups"
+
+
+def test_status_and_reindex_embeds_report_the_numbers():
+    status = status_embed({"version": "v2", "documents": 3, "chunks": 40, "answered": 5, "abstained": 2}, 3725)
+    assert {f.name: f.value for f in status.fields} == {
+        "Index version": "v2", "Documents": "3", "Chunks": "40", "Uptime": "1 h 2 min", "Answered": "5",
+        "Abstained": "2"}
+    report = UpdateReport(version="v3", previous="v2", added=4, kept=36, deleted=1, documents=3, chunks=40,
+                          errors=["bad.pdf: not a PDF; fix or remove the file"])
+    embed = reindex_embed(report)
+    fields = {f.name: f.value for f in embed.fields}
+    assert (fields["Added"], fields["Kept"], fields["Deleted"]) == ("4", "36", "1")
+    assert "bad.pdf" in fields["Files skipped (1)"] and "v3" in embed.description
+
+
+def test_help_mentions_every_way_to_ask():
+    text = str(help_embed([42], "Curators").to_dict())
+    for needle in ("/ask", "private", "mention", "Reply", "thread", "👍", "Show passages", "<#42>", "Curators",
+                   "/reindex", "/status"):
+        assert needle in text

@@ -1,0 +1,71 @@
+"""The console script: clear one-line errors, --json output, no tracebacks."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+
+def reelqa(*args, data_dir, timeout=180):
+    env = {**os.environ, "REELQA_DATA_DIR": str(data_dir), "REELQA_CORPUS_DIR": str(CORPUS)}
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("question, problem", [("", "question is empty"), ("   \t ", "question is empty"),
+                                                ("x" * 10_000, "question is 10000 characters")])
+def test_bad_questions_get_one_clear_line_and_exit_2(tmp_path, question, problem):
+    proc = reelqa("ask", question, data_dir=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and problem in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.integration
+def test_ask_json_and_non_english(built_data_dir):
+    proc = reelqa("ask", "可灵有多少付费用户？", "--json", data_dir=built_data_dir)
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["answered"] and "2 million" in answer["answer"]
+    text = (CORPUS / answer["citations"][0]["source"]).read_text(encoding="utf-8")
+    cite = answer["citations"][0]
+    assert text[cite["start"]:cite["end"]] == cite["quote"]
+
+
+def test_status_without_an_index_says_how_to_build_one(tmp_path):
+    proc = reelqa("index", "status", "--json", data_dir=tmp_path / "empty")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["version"] is None
+    proc = reelqa("ask", "How many users does Keling serve?", data_dir=tmp_path / "empty")
+    assert proc.returncode == 3 and "reelqa index rebuild" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_rollback_without_history_and_missing_corpus_are_clear(tmp_path):
+    proc = reelqa("index", "rollback", data_dir=tmp_path)
+    assert proc.returncode == 3 and "no previous index version" in proc.stderr
+    env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path), "REELQA_CORPUS_DIR": str(tmp_path / "nope")}
+    proc = subprocess.run([sys.executable, "-m", "cli", "index", "update"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 2 and "corpus folder not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_setting_fails_fast(tmp_path):
+    env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path), "REELQA_TOP_K": "banana"}
+    proc = subprocess.run([sys.executable, "-m", "cli", "index", "status"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "REELQA_TOP_K" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_status_json_shows_the_indexed_article(built_data_dir):
+    proc = reelqa("index", "status", "--json", data_dir=built_data_dir)
+    status = json.loads(proc.stdout)
+    assert status["documents"] == 1 and status["chunks"] > 5 and status["embedding_model"] == "all-MiniLM-L6-v2"
+    assert status["drift"] == []
+
+
+def test_report_with_no_feedback(tmp_path):
+    proc = reelqa("report", "--json", data_dir=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout) == []
