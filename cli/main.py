@@ -1,7 +1,6 @@
 """The `reelqa` console script: index, ask, eval, serve, bot, report."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
