@@ -37,8 +37,8 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
                                    metrics=metrics, limiter=TokenBucketLimiter(settings.rate_limit_per_minute))
     install_error_handlers(app)
 
-    for module in (ask, documents, feedback_routes, admin):  # every /v1 route: API key, then rate limit
-        app.include_router(module.router, dependencies=[Depends(require_api_key), Depends(rate_limit)],
+    for module in (ask, documents, feedback_routes, admin):  # every /v1 route: rate limit, then API key
+        app.include_router(module.router, dependencies=[Depends(rate_limit), Depends(require_api_key)],
                            responses=error_responses(401, 429))
     app.include_router(ops.router)
     app.include_router(web.router)

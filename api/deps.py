@@ -100,16 +100,20 @@ def require_api_key(context: ContextDep, key: KeyDep) -> None:
 
 
 def rate_limit(request: Request, context: ContextDep, key: KeyDep) -> None:
-    """429 with Retry-After when this client (API key, else IP address) used up its tokens."""
-    if key:
+    """429 with Retry-After when this client used up its tokens: a valid key has its own bucket, else the IP.
+
+    It runs before the key check, so guessing keys from one address is limited too.
+    """
+    settings = context.settings
+    if key and key_matches(key, [*settings.api_keys, *settings.admin_keys]):
         client = "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
     else:
         client = "ip:" + (request.client.host if request.client else "unknown")
     wait = context.limiter.acquire(client)
     if wait > 0:
-        limit = context.settings.rate_limit_per_minute
-        raise HTTPException(429, f"rate limit of {limit} requests per minute exceeded; retry in "
-                                 f"{retry_after_header(wait)} s", headers={"Retry-After": retry_after_header(wait)})
+        seconds = retry_after_header(wait)
+        raise HTTPException(429, f"rate limit of {settings.rate_limit_per_minute} requests per minute exceeded; "
+                                 f"retry in {seconds} s", headers={"Retry-After": seconds})
 
 
 def require_admin(context: ContextDep, key: KeyDep) -> None:

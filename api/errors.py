@@ -6,8 +6,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from rag.errors import (ConfigError, IndexBusyError, IndexCheckError, IndexMissingError, InputError,
-                        ReelqaError)
+from rag.errors import (
+    ConfigError,
+    IndexBusyError,
+    IndexCheckError,
+    IndexMissingError,
+    InputError,
+    ReelqaError,
+)
 
 
 class NotFoundError(ReelqaError):

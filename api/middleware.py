@@ -54,7 +54,7 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the last line of defence: log it, answer one JSON line
             ACCESS_LOG.exception(json.dumps({"event": "unhandled_error", "request_id": request_id,
                                              "path": scope.get("path")}))
             if not response_started:

@@ -25,7 +25,7 @@ async def serve_http(app: FastAPI, host: str, port: int) -> None:
     """Serve until shutdown (signal, or cancellation of this coroutine: it then drains and closes)."""
     _ensure_access_log_handler()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off", timeout_graceful_shutdown=5)
+                            timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
         await server.serve()

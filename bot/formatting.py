@@ -11,7 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import discord
-from discord.utils import escape_markdown
 
 from rag.schemas import Answer, Citation, Passage, UpdateReport
 
@@ -38,6 +37,10 @@ NOT_COVERED = ("**The documents don't cover this.** The closest passages are lis
 
 MARKER = re.compile(r"\[\d+\]")
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"https?://[^\s<>]+")
+_INLINE = re.compile(r"[\\*_`~|]")
+_LINK_OPEN = re.compile(r"\[(?=[^\[\]\n]{0,256}\]\()")
+_LINE_START = re.compile(r"^([ \t]*)([>#-])", re.M)
 
 
 @dataclass
@@ -130,7 +133,7 @@ def clip(text: str, limit: int) -> str:
         return text
     if limit <= 1:
         return ELLIPSIS[:limit]
-    return split_text(text, limit - 1)[0] + ELLIPSIS
+    return split_text(text[:limit], limit - 1)[0] + ELLIPSIS
 
 
 def _tail(text: str, limit: int) -> str:
@@ -140,10 +143,25 @@ def _tail(text: str, limit: int) -> str:
         return text
     if limit <= 1:
         return ""
-    rev = split_text(text[::-1], limit - 1)[0][::-1]
-    if rev.startswith(("*", "_", "~", "|", "`", ">")) and text[len(text) - len(rev) - 1:][:1] == "\\":
-        rev = rev[1:]
-    return ELLIPSIS + rev
+    window = text[len(text) - limit:]
+    rev = split_text(window[::-1], limit - 1)[0][::-1]
+    if text[len(text) - len(rev) - 1] == "\\":  # never start right after an escaping backslash
+        rev = rev[1:].lstrip()
+    return ELLIPSIS + rev if rev else ""
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown characters shown literally (links left intact); linear time, unlike regex look-aheads."""
+    parts, last = [], 0
+    for m in _URL.finditer(text):
+        parts += [_escape_plain(text[last:m.start()]), m.group()]
+        last = m.end()
+    parts.append(_escape_plain(text[last:]))
+    return _LINE_START.sub(r"\1\\\2", "".join(parts))
+
+
+def _escape_plain(text: str) -> str:
+    return _LINK_OPEN.sub(r"\\[", _INLINE.sub(r"\\\g<0>", text))
 
 
 def _flat(text: str) -> str:

@@ -26,7 +26,7 @@ class Components:
     def embedder(self) -> Embedder:
         """The sentence-transformers model (loaded once)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        return SentenceTransformerEmbedder(self.settings.embedding_model)
+        return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads)
 
     @cached_property
     def multilingual(self) -> Embedder | None:
@@ -47,7 +47,7 @@ class Components:
     def service(self) -> QAService:
         """The question-answering service."""
         s = self.settings
-        params = AnswerParams(threshold=s.abstain_threshold)
+        params = AnswerParams(threshold=s.abstain_threshold, threshold_cjk=s.abstain_threshold_chinese)
         conversations = Conversations(self.glossary, s.conversation_turns, s.conversation_ttl_seconds)
         return QAService(self.versions, self.embedder, self.multilingual, self.glossary, conversations,
                          params, s.top_k, s.max_question_chars)

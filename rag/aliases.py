@@ -12,8 +12,10 @@ from rag.errors import ConfigError
 class Glossary:
     """Canonical names and their aliases; expands queries so any alias finds the canonical passage."""
 
-    def __init__(self, entries: dict[str, list[str]] | None = None):
+    def __init__(self, entries: dict[str, list[str]] | None = None, terms: dict[str, list[str]] | None = None):
         self.entries = {canon: list(aliases) for canon, aliases in (entries or {}).items()}
+        self.terms = sorted(((word, english) for english, words in (terms or {}).items() for word in words),
+                            key=lambda pair: -len(pair[0]))
         self._lookup: list[tuple[str, str]] = sorted(
             ((name, canon) for canon, names in self.entries.items() for name in [canon, *names]),
             key=lambda pair: -len(pair[0]))
@@ -26,9 +28,11 @@ class Glossary:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             entries = data.get("aliases", data)
-            if not isinstance(entries, dict):
+            terms = data.get("terms", {}) if "aliases" in data else {}
+            if not isinstance(entries, dict) or not isinstance(terms, dict):
                 raise ValueError("top level must map names to lists")
-            return cls({str(k): [str(a) for a in (v or [])] for k, v in entries.items()})
+            return cls({str(k): [str(a) for a in (v or [])] for k, v in entries.items()},
+                       {str(k): [str(a) for a in (v or [])] for k, v in terms.items()})
         except (yaml.YAMLError, ValueError, AttributeError) as exc:
             raise ConfigError(f"glossary {path} is invalid ({exc.__class__.__name__}); "
                               "write it as `aliases: {Name: [alias, ...]}`") from None
@@ -51,10 +55,19 @@ class Glossary:
                 ordered.append(canon)
         return ordered
 
+    def translate_terms(self, question: str) -> list[str]:
+        """English terms of the documents whose listed (Chinese) words occur in the question."""
+        found, rest = [], question
+        for word, english in self.terms:
+            if word in rest:
+                rest = rest.replace(word, " ")
+                found.append(english)
+        return list(dict.fromkeys(found))
+
     def expand(self, question: str) -> str:
-        """The question with each mentioned name's canonical form (and the canonical form's aliases) appended."""
+        """The question with each mentioned name's canonical form and any translated terms appended."""
         names = self.canonical_names(question)
-        extra = [n for n in names if not _name_pattern(n).search(question)]
+        extra = [n for n in names if not _name_pattern(n).search(question)] + self.translate_terms(question)
         return question if not extra else f"{question} ({' '.join(extra)})"
 
     def rewrite(self, question: str) -> str:

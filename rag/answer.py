@@ -1,10 +1,11 @@
 """Extractive answers: score candidate sentences, abstain when nothing supports an answer, cite verbatim."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rag.lexical import terms
-from rag.question import QuestionInfo, answer_type_matches
+from rag.question import QuestionInfo, answer_type_matches, focused_match
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 
@@ -17,15 +18,18 @@ class AnswerParams:
 
     w_dense: float = 0.5
     w_cover: float = 0.5
-    w_dense_cjk: float = 0.7
+    w_dense_cjk: float = 0.5
+    w_multilingual: float = 0.5
     context_credit: float = 0.6
     far_context_credit: float = 0.35
-    entity_penalty: float = 0.25
+    entity_penalty: float = 0.35
     entity_term_weight: float = 0.5
     type_bonus: float = 0.05
     type_penalty: float = 0.2
-    threshold: float = 0.5
-    threshold_cjk: float = 0.4
+    focus_bonus: float = 0.08
+    w_focus: float = 0.1
+    threshold: float = 0.59
+    threshold_cjk: float = 0.55
     second_ratio: float = 0.8
     max_chars: int = 420
     depth: int = 80
@@ -72,12 +76,17 @@ class ExtractiveAnswerer:
                          p.far_context_credit if t in far_context else 0.0)
                     for t, w in weights.items()) / total
         if info.chinese:
-            dense = cand.multilingual or 0.0
+            dense = p.w_multilingual * (cand.multilingual or 0.0) + (1 - p.w_multilingual) * cand.dense
             score = p.w_dense_cjk * dense + (1 - p.w_dense_cjk) * cover
         else:
             score = p.w_dense * cand.dense + p.w_cover * cover
         matches = answer_type_matches(info, sentence.text)
         score += p.type_bonus if matches else -p.type_penalty if matches is False else 0.0
+        focus = self._focus(info, view)
+        if focus:
+            score += p.w_focus * len(focus & own) / len(focus)
+        if matches and focused_match(info, sentence.text, focus):
+            score += p.focus_bonus
         score -= p.entity_penalty * _missing_entities(info, own | context | far_context)
         start, end = sentence.start, sentence.end
         needs_context = prev is not None and any(
@@ -86,6 +95,14 @@ class ExtractiveAnswerer:
             start = prev.start
         window = " ".join(x.text for x in (far, prev, sentence) if x is not None)
         return Scored(cand, sentence, round(score, 4), start, end, window)
+
+    @staticmethod
+    def _focus(info: QuestionInfo, view: IndexView) -> set[str]:
+        """The question's distinctive content terms that are not names: what it asks about."""
+        entity_terms = {t for e in info.entities for t in terms(e)}
+        lex = view.sentence_lex
+        rare = math.log(10.0)  # in at most about a tenth of the sentences
+        return {t for t in info.terms if t not in entity_terms and lex.weight(t) >= rare}
 
     def threshold(self, info: QuestionInfo) -> float:
         """The support score below which the answer is withheld."""

@@ -69,7 +69,8 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
              if re.search(english, question, re.I) or (chinese and re.search(cjk, question))}
     names = glossary.canonical_names(question)
     english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
-    content = terms(english) + [t for n in names for t in terms(n)]
+    translated = glossary.translate_terms(question) if chinese else []
+    content = terms(english) + [t for n in names for t in terms(n)] + [t for w in translated for t in terms(w)]
     size = 0
     match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
     if "list" in kinds and match:
@@ -78,11 +79,29 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
                         entities(glossary.rewrite(english), names))
 
 
-def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
-    """Whether a sentence holds what the question asks for, beyond what the question already says
-    (None when the question's type sets no constraint)."""
+def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
+    """Spans of what the question asks for (a number, year or name) that the question does not already say;
+    None when the question's type sets no constraint."""
     asked = info.text.lower()
     for kind, pattern in (("number", _NUMBER), ("year", _YEAR), ("person", _PERSON)):
         if kind in info.kinds:
-            return any(m.group().lower() not in asked for m in pattern.finditer(text))
+            return [m.span() for m in pattern.finditer(text) if m.group().lower() not in asked]
     return None
+
+
+def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
+    """Whether a sentence holds what the question asks for (None when the type sets no constraint)."""
+    spans = typed_matches(info, text)
+    return None if spans is None else bool(spans)
+
+
+def focused_match(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> bool:
+    """True when a typed answer sits within `reach` characters of a focus word of the question."""
+    from rag.lexical import fold
+    from rag.text import words
+
+    spans = typed_matches(info, text) or []
+    if not spans or not focus:
+        return False
+    hits = [m.start() for m in re.finditer(r"[\w'’-]+", text) if any(fold(w) in focus for w in words(m.group()))]
+    return any(abs(h - s) <= reach or abs(h - e) <= reach for s, e in spans for h in hits)

@@ -86,6 +86,9 @@ class QAService:
     def _scored(self, view: IndexView, question: str):
         info = analyse(question, self.glossary)
         dense_query = self.glossary.rewrite(question)
+        if info.chinese:  # MiniLM reads English: give it the names and translated terms
+            english = " ".join(info.names + self.glossary.translate_terms(question))
+            dense_query = english or dense_query
         lexical_query = self.glossary.expand(question)
         candidates = self.retriever.candidates(view, dense_query, lexical_query,
                                                question if info.chinese else None)

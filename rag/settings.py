@@ -18,13 +18,15 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="index versions, feedback database, pointer file")
     glossary: Path | None = Field(None, description="alias glossary (default: <corpus_dir>/aliases.yaml)")
     embedding_model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    torch_threads: int = Field(1, ge=1, le=64, description="torch intra-op threads for the embedding model")
     multilingual_model: str = Field(
         "use-v3", description="'use-v3' (packaged multilingual USE), a sentence-transformers path, or 'off'"
     )
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; embedded if unset")
     chunk_tokens: int = Field(200, ge=32, le=256, description="max tokens per chunk (model limit 256)")
     top_k: int = Field(5, ge=1, le=20, description="citations/passages returned by default")
-    abstain_threshold: float = Field(0.5, description="minimum support score to answer")
+    abstain_threshold: float = Field(0.59, description="minimum support score to answer (calibrated on the dev set)")
+    abstain_threshold_chinese: float = Field(0.55, description="the same for questions in Chinese")
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = "127.0.0.1"
     port: int = 8000

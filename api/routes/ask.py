@@ -14,9 +14,18 @@ from rag.schemas import Answer
 
 router = APIRouter(prefix="/v1", tags=["answers"])
 
-_STREAM_DOC = {200: {"description": "events `citations`, then `answer`, then `done`; each `data` is JSON "
-                                    "(CitationsEvent, AnswerEvent, DoneEvent)",
-                     "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+def _event_schema(name: str, payload: str) -> dict:
+    return {"type": "object", "required": ["event", "data"],
+            "properties": {"event": {"const": name},
+                           "data": {"type": "string", "contentMediaType": "application/json",
+                                    "description": f"a JSON {payload}"}}}
+
+
+_STREAM_DOC = {200: {
+    "description": "three events, in order: `citations` (CitationsEvent), `answer` (AnswerEvent), `done` (DoneEvent)",
+    "content": {"text/event-stream": {"schema": {"oneOf": [_event_schema("citations", "CitationsEvent"),
+                                                           _event_schema("answer", "AnswerEvent"),
+                                                           _event_schema("done", "DoneEvent")]}}}}}
 
 
 async def answer_question(context: AppContext, request: Request, body: AskRequest) -> Answer:

@@ -33,8 +33,10 @@ async def test_metrics_count_requests_answers_and_show_the_index_version(client,
     response = await client.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     got = samples(response.text)
-    route = lambda path, method, status: ("reelqa_http_requests_total",  # noqa: E731
-                                          (("method", method), ("route", path), ("status", status)))
+
+    def route(path: str, method: str, status: str) -> tuple:
+        return "reelqa_http_requests_total", (("method", method), ("route", path), ("status", status))
+
     assert got[route("/v1/ask", "POST", "200")] == 3
     assert got[route("/v1/ask", "POST", "422")] == 1
     assert got[route("/v1/documents/{doc_id}", "GET", "404")] == 1, "labels use the route template"

@@ -116,10 +116,23 @@ async def test_rate_limit_is_429_with_retry_after_per_client(make_app):
         assert_error(limited, 429, "3 requests per minute")
         assert int(limited.headers["retry-after"]) >= 1
         assert (await c.get("/healthz")).status_code == 200, "probes are not rate limited"
-        other_key = await c.get("/v1/search", params={"q": "Keling"}, headers={"X-API-Key": "someone-else"})
-        assert other_key.status_code == 200, "buckets are per key, then per IP"
     async with client_for(app, client_ip="10.0.0.9") as other_ip:
         assert (await other_ip.get("/v1/search", params={"q": "Keling"})).status_code == 200
+
+
+async def test_rate_limit_buckets_valid_keys_apart_and_limits_key_guessing(make_app):
+    app = make_app(rate_limit_per_minute=2, api_keys="key-one,key-two")
+    async with client_for(app) as c:
+        for guess in ("guess-1", "guess-2"):
+            assert (await c.get("/v1/search", params={"q": "Keling"}, headers={"X-API-Key": guess})).status_code \
+                == 401
+        guessing = await c.get("/v1/search", params={"q": "Keling"}, headers={"X-API-Key": "guess-3"})
+        assert_error(guessing, 429, "2 requests per minute")
+        for key in ("key-one", "key-one", "key-two"):
+            response = await c.get("/v1/search", params={"q": "Keling"}, headers={"X-API-Key": key})
+            assert response.status_code == 200, "a valid key has its own bucket, not the address's"
+        assert (await c.get("/v1/search", params={"q": "Keling"},
+                            headers={"Authorization": "Bearer key-one"})).status_code == 429
 
 
 async def test_readyz_and_ask_are_503_without_an_index(make_app, make_service, tmp_path):

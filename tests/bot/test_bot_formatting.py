@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from discord.utils import escape_markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simcord.components import validate_embeds
 
 from bot.formatting import (ANSWERED_COLOUR, DESCRIPTION_LIMIT, ELLIPSIS, FIELD_VALUE_LIMIT, MARKER,
-                            NOT_COVERED, THREAD_NAME_LIMIT, answer_pages, clip, cooldown_message,
+                            NOT_COVERED, THREAD_NAME_LIMIT, answer_pages, clip, cooldown_message, escape_markdown,
                             format_duration, help_embed, passage_pages, quote_excerpt, reindex_embed,
                             split_spans, split_text, status_embed, thread_name)
 from rag.schemas import Answer, Citation, Passage, UpdateReport
