@@ -12,8 +12,10 @@ from rag.errors import ConfigError
 class Glossary:
     """Canonical names and their aliases; expands queries so any alias finds the canonical passage."""
 
-    def __init__(self, entries: dict[str, list[str]] | None = None, terms: dict[str, list[str]] | None = None):
+    def __init__(self, entries: dict[str, list[str]] | None = None, terms: dict[str, list[str]] | None = None,
+                 groups: dict[str, list[str]] | None = None):
         self.entries = {canon: list(aliases) for canon, aliases in (entries or {}).items()}
+        self.groups = {name.lower(): group for group, names in (groups or {}).items() for name in names}
         self.terms = sorted(((word, english) for english, words in (terms or {}).items() for word in words),
                             key=lambda pair: -len(pair[0]))
         self._lookup: list[tuple[str, str]] = sorted(
@@ -29,10 +31,14 @@ class Glossary:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             entries = data.get("aliases", data)
             terms = data.get("terms", {}) if "aliases" in data else {}
-            if not isinstance(entries, dict) or not isinstance(terms, dict):
+            groups = data.get("groups", {}) if "aliases" in data else {}
+            if not all(isinstance(x, dict) for x in (entries, terms, groups)):
                 raise ValueError("top level must map names to lists")
-            return cls({str(k): [str(a) for a in (v or [])] for k, v in entries.items()},
-                       {str(k): [str(a) for a in (v or [])] for k, v in terms.items()})
+
+            def clean(mapping):
+                return {str(k): [str(a) for a in (v or [])] for k, v in mapping.items()}
+
+            return cls(clean(entries), clean(terms), clean(groups))
         except (yaml.YAMLError, ValueError, AttributeError) as exc:
             raise ConfigError(f"glossary {path} is invalid ({exc.__class__.__name__}); "
                               "write it as `aliases: {Name: [alias, ...]}`") from None
@@ -54,6 +60,10 @@ class Glossary:
                 seen.add(canon)
                 ordered.append(canon)
         return ordered
+
+    def group_of(self, name: str) -> str:
+        """The group a canonical name belongs to (the name itself when it is in none)."""
+        return self.groups.get(name.lower(), name)
 
     def translate_terms(self, question: str) -> list[str]:
         """English terms of the documents whose listed (Chinese) words occur in the question."""

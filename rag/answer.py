@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from rag.lexical import terms
@@ -25,10 +26,10 @@ class AnswerParams:
     entity_penalty: float = 0.35
     entity_term_weight: float = 0.5
     type_bonus: float = 0.05
-    type_penalty: float = 0.2
+    type_penalty: float = 0.3
     focus_bonus: float = 0.08
     w_focus: float = 0.1
-    threshold: float = 0.59
+    threshold: float = 0.6
     threshold_cjk: float = 0.55
     second_ratio: float = 0.8
     max_chars: int = 420
@@ -69,11 +70,11 @@ class ExtractiveAnswerer:
         sentence = view.sentences[cand.pos]
         prev = view.neighbour(cand.pos, -1)
         far = view.neighbour(cand.pos, -1, same_paragraph=False) if prev is None else None
+        after = view.neighbour(cand.pos, 1)
         own = set(terms(sentence.text))
-        context = set(terms(prev.text)) if prev else set()
-        far_context = set(terms(far.text)) if far else set()
-        cover = sum(w * (1.0 if t in own else p.context_credit if t in context else
-                         p.far_context_credit if t in far_context else 0.0)
+        near, far_terms = _terms_of(prev), _terms_of(far) | _terms_of(after)
+        cover = sum(w * (1.0 if t in own else p.context_credit if t in near else
+                         p.far_context_credit if t in far_terms else 0.0)
                     for t, w in weights.items()) / total
         if info.chinese:
             dense = p.w_multilingual * (cand.multilingual or 0.0) + (1 - p.w_multilingual) * cand.dense
@@ -87,10 +88,13 @@ class ExtractiveAnswerer:
             score += p.w_focus * len(focus & own) / len(focus)
         if matches and focused_match(info, sentence.text, focus):
             score += p.focus_bonus
-        score -= p.entity_penalty * _missing_entities(info, own | context | far_context)
+        # A sentence that names someone of another group is about them: it may not borrow the asked
+        # names from its neighbours.
+        present = own | (near | far_terms if _may_borrow(info, sentence.text) else set())
+        score -= p.entity_penalty * _missing_entities(info, present)
         start, end = sentence.start, sentence.end
         needs_context = prev is not None and any(
-            set(terms(n)) <= context and not set(terms(n)) <= own for n in info.names)
+            set(terms(n)) <= near and not set(terms(n)) <= own for n in info.names)
         if needs_context and sentence.end - prev.start <= p.max_chars:
             start = prev.start
         window = " ".join(x.text for x in (far, prev, sentence) if x is not None)
@@ -168,6 +172,21 @@ def compose(citations: list[Citation]) -> str:
 def _passage(text: str, chunk: Span, scored: Scored) -> str:
     start, end = min(chunk.start, scored.start), max(chunk.end, scored.end)
     return text[start:end]
+
+
+def _terms_of(span: Span | None) -> set[str]:
+    return set(terms(span.text)) if span is not None else set()
+
+
+def _may_borrow(info: QuestionInfo, text: str) -> bool:
+    """False when the text names a glossary name from a group none of the question's names belong to."""
+    if not info.names:
+        return True
+    asked = {info.groups.get(n, n) for n in info.names}
+    lowered = text.lower()
+    named = {info.groups.get(n, n) for n in info.groups if re.search(rf"(?<![a-z0-9]){re.escape(n.lower())}(?![a-z0-9])",
+                                                                        lowered)}
+    return not (named - asked)
 
 
 def _missing_entities(info: QuestionInfo, window_terms: set[str]) -> float:

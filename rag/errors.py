@@ -19,6 +19,10 @@ class InputError(ReelqaError):
     exit_code = 2
 
 
+class NotFoundError(InputError):
+    """A named thing (document, answer) does not exist."""
+
+
 class DocumentError(InputError):
     """One corpus file cannot be loaded; the rest of the corpus is still indexed."""
 

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from rag.errors import InputError
+from rag.errors import NotFoundError
 from rag.schemas import Answer
 
 _SCHEMA = """
@@ -46,7 +46,7 @@ class FeedbackStore:
         """Store feedback on a recorded answer; returns its id."""
         with self._lock, self._connect() as db:
             if not db.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone():
-                raise InputError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
+                raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
             return int(cur.lastrowid)

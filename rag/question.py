@@ -8,10 +8,16 @@ from rag.aliases import Glossary
 from rag.lexical import terms
 from rag.text import has_cjk
 
-_TYPES = [  # (type, English pattern, Chinese pattern)
+_TYPES = [  # (type, English pattern, Chinese pattern); money is checked before number
+    ("money", r"\bhow much money\b|\b(how much|what|which)\b.*\b(pay|paid|cost|costs|price|fee|fees|spend|spent|"
+              r"revenue|prize|budget|invest|investment|income|earn|earned|payments?|subscription|charge)\b|"
+              r"\b(pay|paid|cost|price|fee|spend|spent|revenue|prize|budget|payments?)\b.*\bhow much\b",
+     r"多少钱|费用|价格|收入|营收|奖金|花费|投入|订阅费|年费|月费|预算"),
     ("number", r"\bhow (many|much|long|big|large|old|high)\b|\bwhat (percentage|percent|share|proportion|number|"
                r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b",
      r"多少|几|多大|多长|多久|多高|百分之"),
+    ("title", r"\b(which|what)\b(?!.*\b(how|why)\b).*\b(drama|dramas|film|films|movie|movies|book|paper|song|show|"
+              r"series|title|article|short film)\b|\btitled?\b", r"标题|题目"),
     ("year", r"\b(what|which) year\b|\bwhen\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
     ("person", r"^\s*(who|whom)\b|\bwho (won|is|was|founded|described)\b|\b(which|what) ([a-z-]+ )?(person|people|"
                r"developer|founder|ceo|executive|winner|author|judge|designer|creator|student|artist|researcher|"
@@ -20,11 +26,25 @@ _TYPES = [  # (type, English pattern, Chinese pattern)
     ("compare", r"\bcompare\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bdifferences?\b|\bdiffer\b|\bgap\b", r"比较|对比|区别|差距"),
     ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
 ]
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|"
-                     r"million|billion|dozen|half|double|triple|first|second|third|fourth|fifth)\b", re.I)
+_NUMBER = re.compile(r"\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
+                     r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b", re.I)
+_MONEY = re.compile(r"[$¥€£]\s?\d|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
+                    r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?)\b",
+                    re.I)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
                    r"November|December)\b|\b(this|next|last) year\b", re.I)
+_TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+_ORG_WORDS = frozenset("""academy art arts university institute college school engine conference times tower business
+group inc company corporation market platform assistant model studio studios lab labs center centre design fine
+central financial information news report awards competition festival team engine ecosystem magnetic smart
+chinese china google open""".split())
+
+
+def _is_person(phrase: str, known_names: frozenset[str]) -> bool:
+    """A two-word capitalized name with no organization word and no single-word product/company name in it."""
+    first, last = phrase.lower().split()
+    return not ({first, last} & (_ORG_WORDS | known_names))
 
 
 @dataclass
@@ -38,6 +58,8 @@ class QuestionInfo:
     chinese: bool
     list_size: int = 0
     entities: list[str] = field(default_factory=list)
+    known_names: frozenset[str] = frozenset()
+    groups: dict[str, str] = field(default_factory=dict)
 
 
 _QUESTION_WORDS = frozenset("""what who whom whose which where when why how is are was were do does did can could
@@ -75,17 +97,24 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
     if "list" in kinds and match:
         size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
+    known = frozenset(n.lower() for canon, aliases in glossary.entries.items() for n in [canon, *aliases]
+                      if " " not in n)
     return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size,
-                        entities(glossary.rewrite(english), names))
+                        entities(glossary.rewrite(english), names), known,
+                        {n: glossary.group_of(n) for n in glossary.entries})
 
 
 def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
     """Spans of what the question asks for (a number, year or name) that the question does not already say;
     None when the question's type sets no constraint."""
     asked = info.text.lower()
-    for kind, pattern in (("number", _NUMBER), ("year", _YEAR), ("person", _PERSON)):
+    for kind, pattern in (("money", _MONEY), ("number", _NUMBER), ("year", _YEAR), ("person", _PERSON),
+                          ("title", _TITLE)):
         if kind in info.kinds:
-            return [m.span() for m in pattern.finditer(text) if m.group().lower() not in asked]
+            spans = [m for m in pattern.finditer(text) if m.group().lower() not in asked]
+            if kind == "person":
+                spans = [m for m in spans if _is_person(m.group(), info.known_names)]
+            return [m.span() for m in spans]
     return None
 
 

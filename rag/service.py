@@ -9,7 +9,7 @@ from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer, compose
 from rag.conversation import Conversations
 from rag.embedder import Embedder
-from rag.errors import InputError, ReelqaError
+from rag.errors import InputError, NotFoundError, ReelqaError
 from rag.question import analyse
 from rag.retrieve import HybridRetriever, IndexView
 from rag.schemas import Answer, Passage
@@ -99,7 +99,7 @@ class QAService:
         view = self.view()
         meta = view.documents().get(doc_id)
         if meta is None:
-            raise InputError(f"document {doc_id!r} is not in index version {view.version}")
+            raise NotFoundError(f"document {doc_id!r} is not in index version {view.version}")
         return meta, view.text(doc_id)
 
     def status(self) -> dict:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -25,22 +26,22 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; embedded if unset")
     chunk_tokens: int = Field(200, ge=32, le=256, description="max tokens per chunk (model limit 256)")
     top_k: int = Field(5, ge=1, le=20, description="citations/passages returned by default")
-    abstain_threshold: float = Field(0.59, description="minimum support score to answer (calibrated on the dev set)")
+    abstain_threshold: float = Field(0.6, description="minimum support score to answer (calibrated on the dev set)")
     abstain_threshold_chinese: float = Field(0.55, description="the same for questions in Chinese")
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = "127.0.0.1"
     port: int = 8000
-    api_keys: list[SecretStr] = Field(default_factory=list, description="comma-separated keys; open if empty")
-    admin_keys: list[SecretStr] = Field(default_factory=list, description="keys allowed to trigger re-indexing")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="comma-separated keys; open if empty")
+    admin_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="keys allowed to trigger re-indexing")
     rate_limit_per_minute: int = Field(60, ge=0, description="requests per client per minute (0 = off)")
     max_body_bytes: int = Field(16_384, ge=256)
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     conversation_turns: int = Field(6, ge=1)
     conversation_ttl_seconds: int = Field(1800, ge=10)
     log_level: str = "INFO"
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_guild: int | None = None
-    discord_channels: list[int] = Field(default_factory=list, description="allow-list of channel ids; all if empty")
+    discord_channels: Annotated[list[int], NoDecode] = Field(default_factory=list, description="allow-list of channel ids; all if empty")
     discord_admin_role: str | None = None
     discord_user_cooldown_seconds: float = 10.0
     discord_channel_cooldown_seconds: float = 2.0
