@@ -12,13 +12,9 @@ from rag.errors import (
     IndexCheckError,
     IndexMissingError,
     InputError,
+    NotFoundError,
     ReelqaError,
 )
-
-
-class NotFoundError(ReelqaError):
-    """A document or answer id that does not exist."""
-
 
 # Most specific first: the first class an error is an instance of decides its status.
 STATUS_BY_ERROR: list[tuple[type[ReelqaError], int]] = [

@@ -7,10 +7,8 @@ from anyio import to_thread
 from fastapi import APIRouter, Path, Query
 
 from api.deps import ContextDep, ServiceDep, check_length
-from api.errors import NotFoundError
 from api.routes import error_responses
 from api.schemas import NON_BLANK, DocumentResponse, SearchResponse
-from rag.errors import InputError
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
@@ -33,8 +31,5 @@ async def search(service: ServiceDep, context: ContextDep,
 async def document(service: ServiceDep,
                    doc_id: Annotated[str, Path(description="a citation's doc_id")]) -> DocumentResponse:
     """Metadata and full text of an indexed document (citation offsets point into this text)."""
-    try:
-        meta, text = await to_thread.run_sync(service.document, doc_id)
-    except InputError as err:
-        raise NotFoundError(str(err)) from None
+    meta, text = await to_thread.run_sync(service.document, doc_id)
     return DocumentResponse(doc_id=doc_id, meta=meta, text=text)

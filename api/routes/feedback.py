@@ -5,10 +5,8 @@ from anyio import to_thread
 from fastapi import APIRouter
 
 from api.deps import FeedbackDep
-from api.errors import NotFoundError
 from api.routes import error_responses
 from api.schemas import FeedbackRequest, FeedbackResponse
-from rag.errors import InputError
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
@@ -17,9 +15,5 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
              responses=error_responses(404, 413, 422), summary="Rate an answer")
 async def add_feedback(body: FeedbackRequest, feedback: FeedbackDep) -> FeedbackResponse:
     """Store feedback on an answer returned earlier (404 for an unknown answer_id)."""
-    try:
-        feedback_id = await to_thread.run_sync(feedback.add_feedback, body.answer_id, body.helpful,
-                                               body.comment, "http")
-    except InputError as err:
-        raise NotFoundError(str(err)) from None
+    feedback_id = await to_thread.run_sync(feedback.add_feedback, body.answer_id, body.helpful, body.comment, "http")
     return FeedbackResponse(feedback_id=feedback_id, answer_id=body.answer_id)
