@@ -20,10 +20,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 def _components():
+    import logging
+
     from cli.compose import Components
     from rag.settings import load_settings
 
-    return Components(load_settings())
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s", stream=sys.stderr)
+    return Components(settings)
 
 
 @index_app.command("update")
