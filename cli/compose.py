@@ -29,6 +29,13 @@ class Components:
         return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads)
 
     @cached_property
+    def query_embedder(self) -> Embedder:
+        """The same model behind a batcher: concurrent questions share model calls."""
+        from rag.batching import BatchingEmbedder
+
+        return BatchingEmbedder(self.embedder)
+
+    @cached_property
     def multilingual(self) -> Embedder | None:
         """The multilingual model for non-English questions, or None when off."""
         return load_multilingual(self.settings.multilingual_model)
@@ -49,7 +56,7 @@ class Components:
         s = self.settings
         params = AnswerParams(threshold=s.abstain_threshold, threshold_cjk=s.abstain_threshold_chinese)
         conversations = Conversations(self.glossary, s.conversation_turns, s.conversation_ttl_seconds)
-        return QAService(self.versions, self.embedder, self.multilingual, self.glossary, conversations,
+        return QAService(self.versions, self.query_embedder, self.multilingual, self.glossary, conversations,
                          params, s.top_k, s.max_question_chars)
 
     @cached_property
