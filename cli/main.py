@@ -26,7 +26,8 @@ def _components():
     from rag.settings import load_settings
 
     settings = load_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("reelqa").setLevel(settings.log_level.upper())
     return Components(settings)
 
 

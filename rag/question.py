@@ -108,6 +108,9 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
     """Spans of what the question asks for (a number, year or name) that the question does not already say;
     None when the question's type sets no constraint."""
     asked = info.text.lower()
+    if "list" in info.kinds and info.list_size >= 2:
+        separators = list(re.finditer(r",\s+(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|、|和", text))
+        return [m.span() for m in separators] if len(separators) >= info.list_size - 1 else []
     for kind, pattern in (("money", _MONEY), ("number", _NUMBER), ("year", _YEAR), ("person", _PERSON),
                           ("title", _TITLE)):
         if kind in info.kinds:
