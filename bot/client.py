@@ -1,4 +1,5 @@
-"""The bot object: a `commands.Bot` built from its dependencies (service, feedback store, settings, reindex)."""
+"""The bot object: a `commands.Bot` built from its dependencies (service, feedback, settings, reindex)."""
+
 from __future__ import annotations
 
 import logging
@@ -43,12 +44,20 @@ class ReelqaTree(app_commands.CommandTree):
 class ReelqaBot(commands.Bot):
     """reelqa on Discord: slash commands, mentions and follow-ups over the shared QAService."""
 
-    def __init__(self, service: QAService, feedback: FeedbackStore, settings: Settings,
-                 reindex: Reindex | None = None):
-        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
-                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=ReelqaTree)
+    def __init__(
+        self, service: QAService, feedback: FeedbackStore, settings: Settings, reindex: Reindex | None = None
+    ):
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ReelqaTree,
+        )
         self.service, self.feedback, self.settings, self.reindex = service, feedback, settings, reindex
-        self.cooldowns = Cooldowns(settings.discord_user_cooldown_seconds, settings.discord_channel_cooldown_seconds)
+        self.cooldowns = Cooldowns(
+            settings.discord_user_cooldown_seconds, settings.discord_channel_cooldown_seconds
+        )
         self.conversations = ConversationIndex()
         self.started_at = time.monotonic()
 
@@ -75,7 +84,10 @@ class ReelqaBot(commands.Bot):
         log.info("Discord bot ready as %s in %d server(s)", self.user, len(self.guilds))
 
 
-def create_bot(service: QAService, feedback: FeedbackStore, settings: Settings,
-               reindex: Reindex | None = None) -> ReelqaBot:
+def create_bot(
+    service: QAService, feedback: FeedbackStore, settings: Settings, reindex: Reindex | None = None
+) -> ReelqaBot:
     """Build the bot from its dependencies (nothing global); start it with `bot.run.start_bot`."""
+    # The bot never joins voice: don't warn users about voice libraries it does not need.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     return ReelqaBot(service, feedback, settings, reindex)

@@ -5,14 +5,13 @@ so the limits can be tested exhaustively without Discord.
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import discord
 
-from rag.schemas import Answer, Citation, Passage, UpdateReport
+from rag.schemas import Answer, Citation, Passage
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -40,7 +39,7 @@ _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"https?://[^\s<>]+")
 _INLINE = re.compile(r"[\\*_`~|]")
 _LINK_OPEN = re.compile(r"\[(?=[^\[\]\n]{0,256}\]\()")
-_LINE_START = re.compile(r"^([ \t]*)([>#-])", re.M)
+_LINE_START = re.compile(r"^([ \t]*)([>#-])", re.MULTILINE)
 
 
 @dataclass
@@ -168,7 +167,7 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _safe(text: str) -> str:
+def safe(text: str) -> str:
     """Display text from a document: whitespace collapsed, markdown shown literally."""
     return escape_markdown(_flat(text))
 
@@ -187,7 +186,7 @@ def answer_pages(answer: Answer) -> list[Page]:
 
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
     """The embeds of an answer: the answer text (split if long), then the numbered sources."""
-    title = clip(_safe(answer.question), TITLE_LIMIT) or None
+    title = clip(safe(answer.question), TITLE_LIMIT) or None
     if answer.answered:
         colour, heading = ANSWERED_COLOUR, "Sources"
         chunks = split_text(escape_markdown(answer.answer), DESCRIPTION_LIMIT) or ["(empty answer)"]
@@ -218,34 +217,34 @@ def answer_footer(answer: Answer) -> str:
 
 def source_field(citation: Citation) -> tuple[str, str]:
     """A numbered source field: `[n] title — date`, then the quote in its trimmed passage."""
-    label = _safe(citation.title or citation.source) or citation.doc_id
+    label = safe(citation.title or citation.source) or citation.doc_id
     name = f"[{citation.n}] {label}" + (f" — {citation.date}" if citation.date else "")
     return clip(name, FIELD_NAME_LIMIT), quote_excerpt(citation.passage, citation.quote, FIELD_VALUE_LIMIT)
 
 
 def related_field(i: int, passage: Passage) -> tuple[str, str]:
     """A related-passage field for an abstention."""
-    label = _safe(passage.title or passage.source) or passage.doc_id
+    label = safe(passage.title or passage.source) or passage.doc_id
     name = f"Related {i}: {label}" + (f" — {passage.date}" if passage.date else "")
-    return clip(name, FIELD_NAME_LIMIT), _nonempty(clip(_safe(passage.text), FIELD_VALUE_LIMIT))
+    return clip(name, FIELD_NAME_LIMIT), _nonempty(clip(safe(passage.text), FIELD_VALUE_LIMIT))
 
 
 def quote_excerpt(passage: str, quote: str, limit: int, context: int = CONTEXT_CHARS) -> str:
     """The quote in bold inside its passage, trimmed with an ellipsis on each side when long."""
     idx = passage.find(quote) if quote else -1
     before, after = (passage[:idx], passage[idx + len(quote):]) if idx >= 0 else ("", "")
-    q = _safe(quote)
+    q = safe(quote)
     if not q:
-        return _nonempty(clip(_safe(passage), limit))
+        return _nonempty(clip(safe(passage), limit))
     if len(q) + 4 > limit:
         return f"**{clip(q, limit - 4)}**"
     core = f"**{q}**"
     room = limit - len(core)
-    left = _tail(_safe(before), min(context, room // 2))
+    left = _tail(safe(before), min(context, room // 2))
     if left:
         left += " "
     right_room = room - len(left) - 1
-    right = clip(_safe(after), min(context, right_room)) if right_room > 0 else ""
+    right = clip(safe(after), min(context, right_room)) if right_room > 0 else ""
     return left + core + (" " + right if right else "")
 
 
@@ -285,14 +284,9 @@ def passage_pages(citations: list[Citation]) -> list[Page]:
     """The full cited passages (quote in bold), one embed per passage, split when long."""
     embeds: list[discord.Embed] = []
     for c in citations:
-        label = _safe(c.title or c.source) or c.doc_id
-        idx = c.passage.find(c.quote) if c.quote else -1
-        if idx >= 0:
-            body = (escape_markdown(c.passage[:idx]) + "**" + escape_markdown(c.quote) + "**"
-                    + escape_markdown(c.passage[idx + len(c.quote):]))
-        else:
-            body = escape_markdown(c.passage or c.quote)
-        chunks = split_text(body, DESCRIPTION_LIMIT) or ["—"]
+        label = safe(c.title or c.source) or c.doc_id
+        body = _bold_quote(c.passage or c.quote, c.quote)
+        chunks = _balance_bold(split_text(body, DESCRIPTION_LIMIT - 4)) or ["—"]
         for i, chunk in enumerate(chunks):
             title = f"[{c.n}] {label}" + (" (continued)" if i else "")
             embed = discord.Embed(title=clip(title, TITLE_LIMIT), description=chunk, colour=INFO_COLOUR)
@@ -302,88 +296,34 @@ def passage_pages(citations: list[Citation]) -> list[Page]:
     return pack(embeds) or [Page(content="These passages are no longer available.")]
 
 
-# ---------------------------------------------------------------- short texts
+def _bold_quote(passage: str, quote: str) -> str:
+    """The passage with markdown escaped and the (stripped) quote in bold."""
+    core = quote.strip()
+    idx = passage.find(core) if core else -1
+    if idx < 0:
+        return escape_markdown(passage)
+    end = idx + len(core)
+    before, after = escape_markdown(passage[:idx]), escape_markdown(passage[end:])
+    return before + "**" + escape_markdown(core) + "**" + after
+
+
+_BOLD = re.compile(r"(?<!\\)\*\*")
+
+
+def _balance_bold(chunks: list[str]) -> list[str]:
+    """Close bold at the end of a chunk and reopen it in the next when a quote spans two chunks."""
+    out, carry = [], False
+    for chunk in chunks:
+        text = ("**" + chunk) if carry else chunk
+        carry = len(_BOLD.findall(text)) % 2 == 1
+        out.append(text + "**" if carry else text)
+    return out
+
+
+# ---------------------------------------------------------------- threads
 
 
 def thread_name(question: str) -> str:
     """A thread name (1–100 characters) for follow-ups on a question."""
-    return clip(_flat(question), THREAD_NAME_LIMIT) or "Follow-ups"
-
-
-def format_duration(seconds: float) -> str:
-    """A short human duration: `45 s`, `3 min 5 s`, `2 h 4 min`, `3 d 2 h`."""
-    s = max(0, int(seconds))
-    d, rem = divmod(s, 86400)
-    h, rem = divmod(rem, 3600)
-    m, sec = divmod(rem, 60)
-    if d:
-        return f"{d} d {h} h"
-    if h:
-        return f"{h} h {m} min"
-    if m:
-        return f"{m} min {sec} s"
-    return f"{sec} s"
-
-
-def cooldown_message(retry_after: float, scope: str) -> str:
-    """A friendly line saying when to ask again."""
-    wait = max(1, math.ceil(retry_after))
-    unit = "second" if wait == 1 else "seconds"
-    if scope == "channel":
-        return f"⏳ This channel just got an answer — please ask again in {wait} {unit}."
-    return f"⏳ You're asking a little fast — please try again in {wait} {unit}."
-
-
-def help_embed(channels: list[int], admin_role: str | None) -> discord.Embed:
-    """How to ask, follow up, give feedback, and what admins can do."""
-    embed = discord.Embed(title="How to ask reelqa", colour=INFO_COLOUR, description=(
-        "I answer questions from the indexed documents, and every sentence of an answer cites its "
-        "source as `[n]`. If the documents don't cover a question I say so and list the closest "
-        "passages as *related* instead of guessing."))
-    embed.add_field(name="Ask", inline=False, value=(
-        "• `/ask question:<text>` — add `private:True` to see the answer alone.\n"
-        "• Or mention me: `@reelqa How many paying users does Jimeng have?`"))
-    embed.add_field(name="Follow up", inline=False, value=(
-        "Reply to one of my answers, or write in the thread I open under it — e.g. *and Keling?* "
-        "is understood in the context of the previous question."))
-    embed.add_field(name="Buttons", inline=False, value=(
-        "👍 / 👎 tell the maintainers whether an answer helped. **Show passages** sends you the full "
-        "cited passages privately."))
-    where = ", ".join(f"<#{c}>" for c in channels) if channels else "any channel I can read"
-    role = f" or the **{escape_markdown(admin_role)}** role" if admin_role else ""
-    embed.add_field(name="Where and how often", inline=False, value=clip(
-        f"I answer in {where}. To keep channels calm there is a short cooldown per person and per channel.",
-        FIELD_VALUE_LIMIT))
-    embed.add_field(name="Admins", inline=False, value=clip(
-        f"Members with **Manage Server**{role} can use `/status` and `/reindex`.", FIELD_VALUE_LIMIT))
-    return embed
-
-
-def status_embed(status: dict, uptime_seconds: float) -> discord.Embed:
-    """Index version, documents, chunks, uptime and answer tallies."""
-    embed = discord.Embed(title="reelqa status", colour=INFO_COLOUR)
-    rows = [("Index version", status.get("version") or "none"), ("Documents", status.get("documents", 0)),
-            ("Chunks", status.get("chunks", 0)), ("Uptime", format_duration(uptime_seconds)),
-            ("Answered", status.get("answered", 0)), ("Abstained", status.get("abstained", 0))]
-    for name, value in rows:
-        embed.add_field(name=name, value=clip(str(value), FIELD_VALUE_LIMIT) or "—", inline=True)
-    if status.get("built_at"):
-        embed.set_footer(text=clip(f"index built {status['built_at']}", 256))
-    return embed
-
-
-def reindex_embed(report: UpdateReport) -> discord.Embed:
-    """What a re-index did: added, kept and deleted chunks, the new version and any file errors."""
-    embed = discord.Embed(title="Re-index finished", colour=ANSWERED_COLOUR if not report.errors
-                          else NOT_COVERED_COLOUR)
-    embed.description = clip(f"Now serving index **{report.version}**"
-                             + (f" (was {report.previous})." if report.previous else "."), DESCRIPTION_LIMIT)
-    for name, value in (("Added", report.added), ("Kept", report.kept), ("Deleted", report.deleted),
-                        ("Documents", report.documents), ("Chunks", report.chunks),
-                        ("Took", format_duration(report.took_ms / 1000))):
-        embed.add_field(name=name, value=str(value), inline=True)
-    if report.errors:
-        text = "\n".join(f"• {_safe(e)}" for e in report.errors)
-        embed.add_field(name=f"Files skipped ({len(report.errors)})", value=clip(text, FIELD_VALUE_LIMIT),
-                        inline=False)
-    return embed
+    plain = re.sub(r"<(?:@[!&]?|#)\d+>|@(?=everyone|here)", "", question)
+    return clip(_flat(plain), THREAD_NAME_LIMIT) or "Follow-ups"

@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import discord
 
-from rag.errors import ConfigError, ReelqaError
+from rag.errors import ConfigError, DiscordUnavailableError
 
 log = logging.getLogger("reelqa.bot")
 
@@ -19,22 +19,21 @@ BAD_TOKEN = ("Discord rejected DISCORD_TOKEN (wrong, revoked or reset token); co
 NO_INTENT = ("Discord refused the connection: the bot needs the privileged Message Content intent; enable it "
              f"in the Developer Portal ({PORTAL} → your app → Bot → Privileged Gateway Intents → "
              "Message Content Intent) and start again")
-NO_NETWORK = "cannot reach Discord ({reason}); check the network connection, proxy or firewall and start again"
-REFUSED = ("Discord refused a request while starting ({reason}); check that the bot was invited with the "
-           "`bot` and `applications.commands` scopes and that REELQA_DISCORD_GUILD names a server it is in")
-
-
-class DiscordUnavailableError(ReelqaError):
-    """Discord could not be reached (no network, DNS failure, gateway down)."""
-
-    exit_code = 6
+NO_NETWORK = (
+    "cannot reach Discord ({reason}); check the network connection, proxy or firewall and start again"
+)
+REFUSED = (
+    "Discord refused a request while starting ({reason}); check that the bot was invited with the "
+    "`bot` and `applications.commands` scopes and that REELQA_DISCORD_GUILD names a server it is in"
+)
 
 
 def clean_token(token: str | None) -> str:
     """The token without whitespace or a pasted `Bot ` prefix; ConfigError when missing."""
-    token = (token or "").strip()
-    if token.lower().startswith("bot "):
-        token = token[4:].strip()
+    words = (token or "").split()
+    if words and words[0].lower() == "bot":
+        words = words[1:]
+    token = "".join(words)
     if not token:
         raise ConfigError(MISSING_TOKEN)
     return token
@@ -50,7 +49,7 @@ async def start_bot(bot: discord.Client, token: str | None) -> None:
         raise ConfigError(BAD_TOKEN) from None
     except discord.PrivilegedIntentsRequired:
         raise ConfigError(NO_INTENT) from None
-    except (aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientConnectionError, discord.GatewayNotFound, OSError) as exc:
         raise DiscordUnavailableError(NO_NETWORK.format(reason=_reason(exc))) from None
     except discord.HTTPException as exc:
         raise ConfigError(REFUSED.format(reason=_reason(exc))) from None

@@ -10,18 +10,26 @@ from rag.schemas import Answer
 _ID = r"(?P<answer_id>[0-9A-Za-z_-]{1,64})"
 
 
-class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"reelqa:fb:(?P<vote>up|down):{_ID}"):
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button], template=rf"reelqa:fb:(?P<vote>up|down):{_ID}"
+):
     """👍 or 👎 on one answer; stored in the shared feedback store."""
 
     def __init__(self, answer_id: str, helpful: bool):
         vote = "up" if helpful else "down"
-        super().__init__(discord.ui.Button(emoji="👍" if helpful else "👎", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"reelqa:fb:{vote}:{answer_id}"))
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if helpful else "👎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"reelqa:fb:{vote}:{answer_id}",
+            )
+        )
         self.answer_id, self.helpful = answer_id, helpful
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> FeedbackButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> FeedbackButton:
         """Rebuild the button from a clicked custom_id."""
         return cls(match["answer_id"], match["vote"] == "up")
 
@@ -34,13 +42,20 @@ class PassagesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"reel
     """Sends the full cited passages of one answer privately to whoever clicks."""
 
     def __init__(self, answer_id: str):
-        super().__init__(discord.ui.Button(label="Show passages", emoji="📄", style=discord.ButtonStyle.primary,
-                                           custom_id=f"reelqa:passages:{answer_id}"))
+        super().__init__(
+            discord.ui.Button(
+                label="Show passages",
+                emoji="📄",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"reelqa:passages:{answer_id}",
+            )
+        )
         self.answer_id = answer_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> PassagesButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> PassagesButton:
         """Rebuild the button from a clicked custom_id."""
         return cls(match["answer_id"])
 

@@ -3,33 +3,46 @@ from __future__ import annotations
 
 import asyncio
 
+from rag.errors import ConfigError, ReelqaError
+
+
+def _token(parts) -> str | None:
+    return parts.settings.discord_token.get_secret_value() if parts.settings.discord_token else None
+
+
+def _bot(parts):
+    from bot.client import create_bot
+
+    return create_bot(parts.service, parts.feedback, parts.settings, reindex=parts.reindex)
+
 
 async def run_services(parts, host: str, port: int, with_bot: bool) -> None:
-    """Serve HTTP (and the bot, when asked) until stopped."""
+    """Serve HTTP (and the bot, when asked) until stopped; if either fails, both stop and its error is raised."""
     from api.app import create_app
     from api.server import serve_http
 
     app = create_app(parts.service, parts.feedback, parts.settings, reindex=parts.reindex)
-    tasks = [serve_http(app, host, port)]
-    if with_bot:
-        from bot.client import create_bot
-        from bot.run import start_bot
+    if not with_bot:
+        await serve_http(app, host, port)
+        return
+    from bot.run import start_bot
 
-        token = parts.settings.discord_token.get_secret_value() if parts.settings.discord_token else None
-        tasks.append(start_bot(create_bot(parts.service, parts.feedback, parts.settings, reindex=parts.reindex),
-                               token))
-    await asyncio.gather(*tasks)
+    if not _token(parts):
+        raise ConfigError("DISCORD_TOKEN is not set; put the bot token in the environment or .env "
+                          "(see README: Run the Discord bot), or drop --with-bot")
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(serve_http(app, host, port))
+            group.create_task(start_bot(_bot(parts), _token(parts)))
+    except* ReelqaError as errors:
+        raise errors.exceptions[0] from None
 
 
 async def run_bot_only(parts) -> None:
-    """Run the Discord bot alone."""
-    from bot.client import create_bot
+    """Run the Discord bot alone (the token is checked before the model is loaded)."""
     from bot.run import start_bot
 
-    token = parts.settings.discord_token.get_secret_value() if parts.settings.discord_token else None
-    if not token:
-        from rag.errors import ConfigError
-
-        raise ConfigError("DISCORD_TOKEN is not set; put the bot token in the environment or .env "
-                          "(see README: Run the Discord bot)")
-    await start_bot(create_bot(parts.service, parts.feedback, parts.settings, reindex=parts.reindex), token)
+    if not _token(parts):
+        raise ConfigError("DISCORD_TOKEN is not set; create a bot in the Discord Developer Portal and put its "
+                          "token in the environment or .env (see README: Run the Discord bot)")
+    await start_bot(_bot(parts), _token(parts))

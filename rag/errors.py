@@ -47,3 +47,9 @@ class IndexCheckError(ReelqaError):
     """A freshly built index version failed its checks and was not switched to."""
 
     exit_code = 5
+
+
+class DiscordUnavailableError(ReelqaError):
+    """Discord could not be reached (no network, DNS failure, gateway down)."""
+
+    exit_code = 6

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from rag.errors import NotFoundError
-from rag.schemas import Answer
+from rag.schemas import Answer, Citation
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -50,6 +50,12 @@ class FeedbackStore:
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
             return int(cur.lastrowid)
+
+    def citations_for(self, answer_id: str) -> list[Citation] | None:
+        """The citations recorded with an answer, or None when the answer is unknown."""
+        with self._connect() as db:
+            row = db.execute("SELECT citations FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
+        return None if row is None else [Citation.model_validate(c) for c in json.loads(row[0])]
 
     def feedback_for(self, answer_id: str) -> list[dict]:
         """Feedback rows stored for an answer."""

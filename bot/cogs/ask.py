@@ -17,8 +17,16 @@ from rag.schemas import Answer
 
 log = logging.getLogger("reelqa.bot")
 NONE = discord.AllowedMentions.none()
-EMPTY_MENTION = ("👋 Ask me something after the mention — e.g. `@reelqa How many paying users does Jimeng "
+EMPTY_MENTION = ("👋 Ask me something after the mention — e.g. `@{name} How many paying users does Jimeng "
                  "have?` — or use `/ask`. `/help` explains the rest.")
+
+
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
+
+
+def strip_mentions(text: str) -> str:
+    """`text` without Discord mention syntax, whitespace collapsed."""
+    return " ".join(_MENTION.sub(" ", text).split())
 
 
 @dataclass
@@ -50,8 +58,14 @@ class Ask(commands.Cog):
 
         async def send(page: Page, view: discord.ui.View | None) -> discord.Message:
             extra = {"view": view} if view is not None else {}
-            return await interaction.followup.send(content=page.content, embeds=page.embeds, ephemeral=private,
-                                                   wait=True, allowed_mentions=NONE, **extra)
+            return await interaction.followup.send(
+                content=page.content,
+                embeds=page.embeds,
+                ephemeral=private,
+                wait=True,
+                allowed_mentions=NONE,
+                **extra,
+            )
 
         sent = await self.deliver(answer, send, send)
         if not private:
@@ -68,8 +82,11 @@ class Ask(commands.Cog):
         if route is None:
             return
         errors = self.bot.get_cog("ErrorHandler")
-        if not route.question:
-            await message.reply(EMPTY_MENTION, mention_author=False, allowed_mentions=NONE)
+        if not route.question:  # a bare mention gets a hint; an empty message in a thread is left alone
+            if self.bot.user not in message.mentions:
+                return
+            name = (message.guild.me.display_name if message.guild else self.bot.user.name).replace("`", "")
+            await message.reply(EMPTY_MENTION.format(name=name), mention_author=False, allowed_mentions=NONE)
             return
         wait = self.bot.cooldowns.hit(message.author.id, message.channel.id)
         if wait is not None:
@@ -82,13 +99,19 @@ class Ask(commands.Cog):
 
             async def first(page: Page, view: discord.ui.View | None) -> discord.Message:
                 extra = {"view": view} if view is not None else {}
-                return await message.reply(content=page.content, embeds=page.embeds, mention_author=False,
-                                           allowed_mentions=NONE, **extra)
+                return await message.reply(
+                    content=page.content,
+                    embeds=page.embeds,
+                    mention_author=False,
+                    allowed_mentions=NONE,
+                    **extra,
+                )
 
             async def rest(page: Page, view: discord.ui.View | None) -> discord.Message:
                 extra = {"view": view} if view is not None else {}
-                return await message.channel.send(content=page.content, embeds=page.embeds,
-                                                  allowed_mentions=NONE, **extra)
+                return await message.channel.send(
+                    content=page.content, embeds=page.embeds, allowed_mentions=NONE, **extra
+                )
 
             sent = await self.deliver(answer, first, rest)
         except Exception as exc:  # noqa: BLE001 - the one error handler words every failure
@@ -148,13 +171,8 @@ class Ask(commands.Cog):
         return None
 
     def clean(self, message: discord.Message) -> str:
-        """The message text without the mentions that address the bot."""
-        text = re.sub(rf"<@!?{self.bot.user.id}>", " ", message.content)
-        me = message.guild.me if message.guild else None
-        for role in (me.roles if me else []):
-            if role.is_bot_managed():
-                text = text.replace(role.mention, " ")
-        return " ".join(text.split())
+        """The question: the message text without mentions (bot, people, roles, channels, @everyone)."""
+        return strip_mentions(message.content)
 
     # ------------------------------------------------------------ shared
 
@@ -181,14 +199,16 @@ class Ask(commands.Cog):
         for m in messages:
             self.bot.conversations.link(m.id, conversation_id)
 
-    async def open_thread(self, message: discord.Message, channel, question: str, conversation_id: str) -> None:
+    async def open_thread(
+        self, message: discord.Message, channel, question: str, conversation_id: str
+    ) -> None:
         """Open a thread under the first answer message for follow-ups, when the channel allows it."""
         if not isinstance(channel, discord.TextChannel):
             return
         if not channel.permissions_for(channel.guild.me).create_public_threads:
             return
-        try:
-            thread = await message.create_thread(name=thread_name(question))
+        try:  # via the channel: an interaction follow-up message carries no guild info of its own
+            thread = await channel.get_partial_message(message.id).create_thread(name=thread_name(question))
         except discord.HTTPException:
             log.warning("could not open a follow-up thread in channel %s", channel.id, exc_info=True)
             return

@@ -8,7 +8,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import ChannelNotAllowed, CooldownActive, NotAdmin
-from bot.formatting import CONTENT_LIMIT, clip, cooldown_message
+from bot.formatting import CONTENT_LIMIT, clip
+from bot.texts import cooldown_message
 from rag.errors import ReelqaError
 
 log = logging.getLogger("reelqa.bot")
@@ -53,18 +54,23 @@ class ErrorHandler(commands.Cog):
         text, unexpected = describe(error)
         if unexpected:
             original = getattr(error, "original", error)
-            log.error("unexpected error in %s", where, exc_info=(type(original), original, original.__traceback__))
+            log.error(
+                "unexpected error in %s", where, exc_info=(type(original), original, original.__traceback__)
+            )
         else:
             log.info("refused in %s: %s", where, error)
         return clip(text, CONTENT_LIMIT)
 
-    async def on_app_command_error(self, interaction: discord.Interaction,
-                                   error: app_commands.AppCommandError) -> None:
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         """Tree error hook: answer the interaction privately with the error's line."""
         name = interaction.command.qualified_name if interaction.command else "interaction"
         await self.respond(interaction, error, where=f"/{name}")
 
-    async def respond(self, interaction: discord.Interaction, error: BaseException, where: str = "button") -> None:
+    async def respond(
+        self, interaction: discord.Interaction, error: BaseException, where: str = "button"
+    ) -> None:
         """Tell the user of an interaction what went wrong (ephemeral), whatever its response state."""
         text = self.line_for(error, where)
         try:

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import sqlite3
-from pathlib import Path
+from collections import OrderedDict
 
 import discord
 from discord.ext import commands
@@ -13,24 +11,13 @@ from discord.ext import commands
 from bot.formatting import passage_pages
 from bot.views import FeedbackButton, PassagesButton
 from rag.errors import InputError
-from rag.schemas import Citation
 
 log = logging.getLogger("reelqa.bot")
 NONE = discord.AllowedMentions.none()
-
-
-def stored_citations(db_path: Path, answer_id: str) -> list[Citation] | None:
-    """The citations recorded with an answer in the feedback database, or None when it is unknown.
-
-    Read-only access to the `answers` table FeedbackStore writes; works across bot restarts.
-    """
-    if not Path(db_path).exists():
-        return None
-    with sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, timeout=10) as db:
-        row = db.execute("SELECT citations FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
-    if row is None:
-        return None
-    return [Citation.model_validate(c) for c in json.loads(row[0])]
+MAX_VOTES_REMEMBERED = 100_000
+THANKS_UP = "Thanks — glad it helped! 👍"
+THANKS_DOWN = ("Thanks for telling us — unhelpful answers show the maintainers what the documents are "
+               "missing. 👎")
 
 
 class Feedback(commands.Cog):
@@ -38,7 +25,7 @@ class Feedback(commands.Cog):
 
     def __init__(self, bot: commands.Bot):
         self.bot = bot
-        self._voted: set[tuple[int, str]] = set()
+        self._voted: OrderedDict[tuple[int, str], None] = OrderedDict()  # one vote per user and answer
 
     async def cog_load(self) -> None:
         """Register the dynamic buttons so clicks on old messages are routed after a restart."""
@@ -60,26 +47,29 @@ class Feedback(commands.Cog):
         except Exception as exc:  # noqa: BLE001 - every failure goes through the one error handler
             await self.bot.get_cog("ErrorHandler").respond(interaction, exc, where="feedback button")
             return
-        self._voted.add(key)
-        thanks = "Thanks — glad it helped! 👍" if helpful else \
-            "Thanks for telling us — unhelpful answers show the maintainers what the documents are missing. 👎"
+        self._voted[key] = None
+        while len(self._voted) > MAX_VOTES_REMEMBERED:
+            self._voted.popitem(last=False)
+        thanks = THANKS_UP if helpful else THANKS_DOWN
         await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=NONE)
 
     async def show_passages(self, interaction: discord.Interaction, answer_id: str) -> None:
         """Send the full cited passages of an answer to the clicker only."""
         try:
-            citations = await asyncio.to_thread(stored_citations, self.bot.feedback.path, answer_id)
+            citations = await asyncio.to_thread(self.bot.feedback.citations_for, answer_id)
             if citations is None:
                 raise InputError("that answer is no longer stored; ask the question again")
         except Exception as exc:  # noqa: BLE001
             await self.bot.get_cog("ErrorHandler").respond(interaction, exc, where="passages button")
             return
         pages = passage_pages(citations)
-        await interaction.response.send_message(content=pages[0].content, embeds=pages[0].embeds,
-                                                ephemeral=True, allowed_mentions=NONE)
+        await interaction.response.send_message(
+            content=pages[0].content, embeds=pages[0].embeds, ephemeral=True, allowed_mentions=NONE
+        )
         for page in pages[1:]:
-            await interaction.followup.send(content=page.content, embeds=page.embeds, ephemeral=True,
-                                            allowed_mentions=NONE)
+            await interaction.followup.send(
+                content=page.content, embeds=page.embeds, ephemeral=True, allowed_mentions=NONE
+            )
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -5,7 +5,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.formatting import help_embed
+from bot.texts import help_embed
 
 
 class Help(commands.Cog):
@@ -18,9 +18,12 @@ class Help(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         """Send the help embed (ephemeral)."""
         settings = self.bot.settings
+        me = interaction.guild.me if interaction.guild else self.bot.user
         await interaction.response.send_message(
-            embed=help_embed(settings.discord_channels, settings.discord_admin_role), ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none())
+            embed=help_embed(settings.discord_channels, settings.discord_admin_role, me.display_name),
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
 
 
 async def setup(bot: commands.Bot) -> None:

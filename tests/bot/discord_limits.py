@@ -1,8 +1,17 @@
 """Shared assertions: every Discord message limit, checked field by field."""
 from __future__ import annotations
 
-from bot.formatting import (CONTENT_LIMIT, DESCRIPTION_LIMIT, EMBEDS_PER_MESSAGE, FIELD_NAME_LIMIT,
-                            FIELD_VALUE_LIMIT, FIELDS_PER_EMBED, FOOTER_LIMIT, MESSAGE_EMBED_TOTAL, TITLE_LIMIT)
+from bot.formatting import (
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    FIELDS_PER_EMBED,
+    FOOTER_LIMIT,
+    MESSAGE_EMBED_TOTAL,
+    TITLE_LIMIT,
+)
 
 
 def assert_embed_within_limits(embed) -> None:

@@ -69,3 +69,14 @@ def test_status_json_shows_the_indexed_article(built_data_dir):
 def test_report_with_no_feedback(tmp_path):
     proc = reelqa("report", "--json", data_dir=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout) == []
+
+
+@pytest.mark.parametrize("args", [("bot",), ("serve", "--with-bot", "--no-build")])
+def test_bot_without_a_token_is_one_clear_line(built_data_dir, args):
+    env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
+    env.update(REELQA_DATA_DIR=str(built_data_dir), REELQA_CORPUS_DIR=str(CORPUS))
+    proc = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 2, proc.stderr
+    assert "DISCORD_TOKEN is not set" in proc.stderr and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
