@@ -1,6 +1,7 @@
 """BM25 over sentence and chunk texts (bm25s), with a small English stop list and suffix folding."""
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from functools import lru_cache
@@ -26,6 +27,7 @@ IRREGULAR = {"won": "win", "winner": "win", "winners": "win", "paid": "pay", "pa
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its own logger to DEBUG on import
 
 
 @lru_cache(maxsize=65536)
