@@ -32,6 +32,7 @@ class AnswerParams:
     threshold: float = 0.6
     threshold_cjk: float = 0.55
     second_ratio: float = 0.8
+    side_floor: float = 0.6
     max_chars: int = 420
     depth: int = 80
 
@@ -93,8 +94,8 @@ class ExtractiveAnswerer:
         present = own | (near | far_terms if _may_borrow(info, sentence.text) else set())
         score -= p.entity_penalty * _missing_entities(info, present)
         start, end = sentence.start, sentence.end
-        needs_context = prev is not None and any(
-            set(terms(n)) <= near and not set(terms(n)) <= own for n in info.names)
+        needs_context = prev is not None and not any(set(terms(n)) <= own for n in info.names) and any(
+            set(terms(n)) <= near for n in info.names)
         if needs_context and sentence.end - prev.start <= p.max_chars:
             start = prev.start
         window = " ".join(x.text for x in (far, prev, sentence) if x is not None)
@@ -125,13 +126,16 @@ class ExtractiveAnswerer:
         """For a comparison, the best sentence about each compared name (topic terms decide)."""
         name_terms = {t for n in info.names for t in terms(n)}
         topic = [t for t in info.terms if t not in name_terms]
-        floor = self.params.second_ratio * scored[0].score
+        floor = self.params.side_floor * self.threshold(info)
         sides: list[Scored] = []
         for name in info.names:
-            about = [s for s in scored if _mentions(s.window_text, name) and s.score >= floor * 0.6]
+            others = [n for n in info.names if n != name]
+            about = [s for s in scored if _is_about(s, name, others) and s.score >= floor
+                     and (not topic or _topic_cover(topic, s.sentence.text) > 0)]
             if not about:
                 continue
-            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text), s.score))
+            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text),
+                                              not any(_mentions(s.sentence.text, o) for o in others), s.score))
             if best not in sides:
                 sides.append(best)
         return sides
@@ -206,6 +210,14 @@ def _missing_entities(info: QuestionInfo, window_terms: set[str]) -> float:
 def _topic_cover(topic: list[str], text: str) -> float:
     own = set(terms(text))
     return sum(t in own for t in topic) / len(topic) if topic else 0.0
+
+
+def _is_about(scored: Scored, name: str, others: list[str]) -> bool:
+    """The sentence names `name` itself, or takes it from context while naming none of the others."""
+    own = scored.sentence.text
+    if _mentions(own, name):
+        return True
+    return _mentions(scored.window_text, name) and not any(_mentions(own, other) for other in others)
 
 
 def _mentions(text: str, name: str) -> bool:

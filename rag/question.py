@@ -23,7 +23,9 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
                r"developer|founder|ceo|executive|winner|author|judge|designer|creator|student|artist|researcher|"
                r"investor|analyst|director|engineer)s?\b", r"谁"),
     ("list", r"\b(which|what|name|list) (the )?(two|three|four|five|six|\d+)\b|\blist\b|\bname the\b", r"哪两|哪几|哪些"),
-    ("compare", r"\bcompare\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bdifferences?\b|\bdiffer\b|\bgap\b", r"比较|对比|区别|差距"),
+    ("compare", r"\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\.?\b|\bdifferences?\b|\bdiffer\b|\bgap\b|"
+                r"\b(more|less|fewer|bigger|larger|higher|lower|better|worse|ahead|behind|most)\b.*\bor\b|\bthan\b|"
+                r"\bwhich (one )?(has|is|was|did|does|had)\b.*\bor\b", r"比较|对比|区别|差距|还是|更多|更高"),
     ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
 ]
 _NUMBER = re.compile(r"\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
@@ -34,7 +36,9 @@ _MONEY = re.compile(r"[$¥€£]\s?\d|\b(\d[\d,.]*|one|two|three|five|ten|twenty
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
                    r"November|December)\b|\b(this|next|last) year\b", re.I)
 _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
-_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+# A run of capitalized words; a person's name is a run of exactly two or three of them ("Zhao Chunxiang"),
+# not part of a longer title ("Jimeng AI Interaction Innovation Competition").
+_PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
 _ORG_WORDS = frozenset("""academy art arts university institute college school engine conference times tower business
 group inc company corporation market platform assistant model studio studios lab labs center centre design fine
 central financial information news report awards competition festival team engine ecosystem magnetic smart
@@ -42,9 +46,11 @@ chinese china google open""".split())
 
 
 def _is_person(phrase: str, known_names: frozenset[str]) -> bool:
-    """A two-word capitalized name with no organization word and no single-word product/company name in it."""
-    first, last = phrase.lower().split()
-    return not ({first, last} & (_ORG_WORDS | known_names))
+    """Two or three plain capitalized words, none an organization word or a product/company name."""
+    parts = phrase.split()
+    if not 2 <= len(parts) <= 3 or not all(re.fullmatch(r"[A-Z][a-z]+", p) for p in parts):
+        return False
+    return not ({p.lower() for p in parts} & (_ORG_WORDS | known_names))
 
 
 @dataclass
@@ -90,9 +96,12 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     kinds = {kind for kind, english, cjk in _TYPES
              if re.search(english, question, re.I) or (chinese and re.search(cjk, question))}
     names = glossary.canonical_names(question)
+    if "compare" in kinds and len(names) >= 2:
+        kinds.discard("person")  # "Who has more users, A or B?" compares A and B
     english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
     translated = glossary.translate_terms(question) if chinese else []
-    content = terms(english) + [t for n in names for t in terms(n)] + [t for w in translated for t in terms(w)]
+    content = terms(glossary.rewrite(english)) + [t for n in names for t in terms(n)] + \
+        [t for w in translated for t in terms(w)]
     size = 0
     match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
     if "list" in kinds and match:
