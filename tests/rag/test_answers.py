@@ -85,3 +85,12 @@ def test_every_citation_is_the_exact_source_text(service, item):
         assert f"[{citation.n}]" in answer.answer
     assert len(answer.answer) <= 600
     assert answer.answered == bool(answer.citations)
+
+
+@pytest.mark.parametrize("question", ["Which has more paying users, Jimeng or Keling?",
+                                      "Who has more users, Dreamina or Kling?",
+                                      "What is the difference in paying users between Jimeng and Kling?"])
+def test_comparison_phrasings_cite_one_sentence_per_side(service, question):
+    answer = service.ask(question)
+    assert answer.answered and len(answer.citations) == 2
+    assert "Jimeng" in answer.citations[0].quote and "Keling" in answer.citations[1].quote
