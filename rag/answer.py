@@ -31,7 +31,6 @@ class AnswerParams:
     w_focus: float = 0.1
     threshold: float = 0.6
     threshold_cjk: float = 0.55
-    second_ratio: float = 0.8
     side_floor: float = 0.6
     max_chars: int = 420
     depth: int = 80
@@ -61,12 +60,11 @@ class ExtractiveAnswerer:
         weights = {t: view.sentence_lex.weight(t) * (self.params.entity_term_weight if t in entity_terms else 1.0)
                    for t in info.terms}
         total = sum(weights.values()) or 1.0
-        scored = []
-        for cand in candidates[: self.params.depth]:
-            scored.append(self._score_one(info, view, cand, weights, total))
+        focus = self._focus(info, view)
+        scored = [self._score_one(info, view, cand, weights, total, focus) for cand in candidates[: self.params.depth]]
         return sorted(scored, key=lambda s: -s.score)
 
-    def _score_one(self, info, view, cand, weights, total) -> Scored:
+    def _score_one(self, info, view, cand, weights, total, focus) -> Scored:
         p = self.params
         sentence = view.sentences[cand.pos]
         prev = view.neighbour(cand.pos, -1)
@@ -84,7 +82,6 @@ class ExtractiveAnswerer:
             score = p.w_dense * cand.dense + p.w_cover * cover
         matches = answer_type_matches(info, sentence.text)
         score += p.type_bonus if matches else -p.type_penalty if matches is False else 0.0
-        focus = self._focus(info, view)
         if focus:
             score += p.w_focus * len(focus & own) / len(focus)
         if matches and focused_match(info, sentence.text, focus):

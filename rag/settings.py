@@ -1,4 +1,5 @@
 """Settings read from REELQA_* environment variables (and `.env`); the composition roots read them once."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,29 +24,52 @@ class Settings(BaseSettings):
     multilingual_model: str = Field(
         "use-v3", description="'use-v3' (packaged multilingual USE), a sentence-transformers path, or 'off'"
     )
-    chroma_url: str | None = Field(None, description="http://host:port of a `chroma run` server; embedded if unset")
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a `chroma run` server; embedded if unset"
+    )
     chunk_tokens: int = Field(200, ge=32, le=256, description="max tokens per chunk (model limit 256)")
     top_k: int = Field(5, ge=1, le=20, description="citations/passages returned by default")
-    abstain_threshold: float = Field(0.6, description="minimum support score to answer (calibrated on the dev set)")
+    abstain_threshold: float = Field(
+        0.6, description="minimum support score to answer (calibrated on the dev set)"
+    )
     abstain_threshold_chinese: float = Field(0.55, description="the same for questions in Chinese")
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = Field("127.0.0.1", description="address `reelqa serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `reelqa serve` listens on")
-    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="comma-separated keys; open if empty")
-    admin_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list, description="keys allowed to trigger re-indexing")
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="comma-separated keys; open if empty"
+    )
+    admin_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="keys allowed to trigger re-indexing"
+    )
     rate_limit_per_minute: int = Field(60, ge=0, description="requests per client per minute (0 = off)")
     max_body_bytes: int = Field(16_384, ge=256, description="largest HTTP request body (413 above)")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list,
-                                                        description="comma-separated origins allowed by CORS")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated origins allowed by CORS"
+    )
     conversation_turns: int = Field(6, ge=1, description="turns remembered per conversation")
-    conversation_ttl_seconds: int = Field(1800, ge=10, description="a conversation is forgotten after this idle time")
+    conversation_ttl_seconds: int = Field(
+        1800, ge=10, description="a conversation is forgotten after this idle time"
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
-    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN", description="the bot's token")
-    discord_guild: int | None = Field(None, description="sync slash commands to this guild only (development)")
-    discord_channels: Annotated[list[int], NoDecode] = Field(default_factory=list, description="allow-list of channel ids; all if empty")
-    discord_admin_role: str | None = Field(None, description="role allowed to run admin commands (besides Manage Server)")
-    discord_user_cooldown_seconds: float = Field(10.0, ge=0, description="seconds between one member's questions")
-    discord_channel_cooldown_seconds: float = Field(2.0, ge=0, description="seconds between questions in a channel")
+    discord_token: SecretStr | None = Field(
+        None, validation_alias="DISCORD_TOKEN", description="the bot's token"
+    )
+    discord_guild: int | None = Field(
+        None, description="sync slash commands to this guild only (development)"
+    )
+    discord_channels: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="allow-list of channel ids; all if empty"
+    )
+    discord_admin_role: str | None = Field(
+        None, description="role allowed to run admin commands (besides Manage Server)"
+    )
+    discord_user_cooldown_seconds: float = Field(
+        10.0, ge=0, description="seconds between one member's questions"
+    )
+    discord_channel_cooldown_seconds: float = Field(
+        2.0, ge=0, description="seconds between questions in a channel"
+    )
 
     @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", mode="before")
     @classmethod
