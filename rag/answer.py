@@ -70,8 +70,8 @@ class ExtractiveAnswerer:
         prev = view.neighbour(cand.pos, -1)
         far = view.neighbour(cand.pos, -1, same_paragraph=False) if prev is None else None
         after = view.neighbour(cand.pos, 1)
-        own = set(terms(sentence.text))
-        near, far_terms = _terms_of(prev), _terms_of(far) | _terms_of(after)
+        own = view.sentence_terms[sentence.id]
+        near, far_terms = _terms_of(view, prev), _terms_of(view, far) | _terms_of(view, after)
         cover = sum(w * (1.0 if t in own else p.context_credit if t in near else
                          p.far_context_credit if t in far_terms else 0.0)
                     for t, w in weights.items()) / total
@@ -175,8 +175,8 @@ def _passage(text: str, chunk: Span, scored: Scored) -> str:
     return text[start:end]
 
 
-def _terms_of(span: Span | None) -> set[str]:
-    return set(terms(span.text)) if span is not None else set()
+def _terms_of(view: IndexView, span: Span | None) -> frozenset[str]:
+    return view.sentence_terms[span.id] if span is not None else frozenset()
 
 
 def _may_borrow(info: QuestionInfo, text: str) -> bool:

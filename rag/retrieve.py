@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embedder import Embedder
-from rag.lexical import LexicalIndex
+from rag.lexical import LexicalIndex, terms
 from rag.schemas import Passage
 from rag.store import IndexVersions, VersionStore
 
@@ -65,6 +65,7 @@ class IndexView:
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
         self.sentence_lex = LexicalIndex([s.text for s in self.sentences])
+        self.sentence_terms = {s.id: frozenset(terms(s.text)) for s in self.sentences}
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
         self._chunk_starts = {}
         for i, chunk in enumerate(self.chunks):
