@@ -15,7 +15,7 @@ NON_BLANK = r"\S"
 class AskRequest(BaseModel):
     """A question, optionally part of a conversation (follow-ups are resolved against earlier turns)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
         "examples": [{"question": "How many paying users does Jimeng have?", "top_k": 3,
                       "conversation_id": "c-42"}]})
 
@@ -49,7 +49,7 @@ class DocumentResponse(BaseModel):
 class FeedbackRequest(BaseModel):
     """Feedback on an answer returned earlier by /v1/ask or /v1/ask/stream."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     answer_id: str = Field(min_length=1, max_length=64, description="the answer_id of the answer")
     helpful: bool

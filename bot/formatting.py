@@ -218,15 +218,22 @@ def answer_footer(answer: Answer) -> str:
 def source_field(citation: Citation) -> tuple[str, str]:
     """A numbered source field: `[n] title — date`, then the quote in its trimmed passage."""
     label = safe(citation.title or citation.source) or citation.doc_id
-    name = f"[{citation.n}] {label}" + (f" — {citation.date}" if citation.date else "")
-    return clip(name, FIELD_NAME_LIMIT), quote_excerpt(citation.passage, citation.quote, FIELD_VALUE_LIMIT)
+    return _field_name(f"[{citation.n}] ", label, citation.date), quote_excerpt(citation.passage, citation.quote, FIELD_VALUE_LIMIT)
 
 
 def related_field(i: int, passage: Passage) -> tuple[str, str]:
     """A related-passage field for an abstention."""
     label = safe(passage.title or passage.source) or passage.doc_id
-    name = f"Related {i}: {label}" + (f" — {passage.date}" if passage.date else "")
-    return clip(name, FIELD_NAME_LIMIT), _nonempty(clip(safe(passage.text), FIELD_VALUE_LIMIT))
+    return _field_name(f"Related {i}: ", label, passage.date), _nonempty(clip(safe(passage.text), FIELD_VALUE_LIMIT))
+
+
+def _field_name(prefix: str, label: str, date: str | None) -> str:
+    """`prefix label — date` within the field-name limit; only the label is shortened, so the number stays."""
+    suffix = f" — {date}" if date else ""
+    room = FIELD_NAME_LIMIT - len(prefix) - len(suffix)
+    if room < 2:
+        return clip(prefix + label, FIELD_NAME_LIMIT)
+    return prefix + (clip(label, room) or ELLIPSIS) + suffix
 
 
 def quote_excerpt(passage: str, quote: str, limit: int, context: int = CONTEXT_CHARS) -> str:
