@@ -1,6 +1,8 @@
 """Typed records shared by indexing, retrieval and every front end."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -85,6 +87,9 @@ class Answer(BaseModel):
     answer_id: str = ""
     conversation_id: str | None = None
     resolved_question: str | None = Field(None, description="the question after follow-up resolution")
+    mode: Literal["extractive", "generative"] = Field(
+        "extractive", description="which answerer produced `answer`: quoted sentences, or an LLM's verified text")
+    dropped_sentences: int = Field(0, ge=0, description="generated sentences removed because no citation supported them")
 
 
 class IndexStatus(BaseModel):

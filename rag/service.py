@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 
 from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer, compose
@@ -75,6 +76,14 @@ class QAService:
                       index_version=view.version, took_ms=round((time.perf_counter() - started) * 1000, 1),
                       answer_id=uuid.uuid4().hex, conversation_id=conversation_id,
                       resolved_question=resolved if resolved != question else None)
+
+    def ask_stream(self, question: str, top_k: int | None = None,
+                   conversation_id: str | None = None) -> Iterator[str | Answer]:
+        """The answer as it is produced: zero or more text pieces (`str`, generative mode only), then one `Answer`.
+
+        The final `Answer` is authoritative: verification may drop sentences that were already streamed.
+        """
+        yield self.ask(question, top_k, conversation_id)
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         """Ranked passages (sentences) for a query, without an answer."""
