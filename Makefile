@@ -7,7 +7,7 @@ GOLD   ?= ../shared/eval/dev.jsonl
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-dev index chromium lint unit eval bench clean
+.PHONY: run test install install-dev index chromium lint unit eval bench soak clean
 
 run: install index ## install, build the index if missing, serve on 127.0.0.1:8000
 	$(BIN)/reelqa serve
@@ -55,6 +55,11 @@ eval: install ## dev gold set in-process against a fresh index; fails below the 
 
 bench: install-dev ## side-by-side benchmarks (writes bench/results.md)
 	$(BIN)/python -m bench.run
+
+SOAK_ASKS ?= 20000
+SOAK_CLIENTS ?= 32
+soak: install-dev ## asks from many clients against `reelqa serve` with a rebuild in the middle (README: Reliability)
+	$(BIN)/python -m bench.soak --asks $(SOAK_ASKS) --clients $(SOAK_CLIENTS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

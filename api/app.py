@@ -8,11 +8,17 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.deps import AppContext, rate_limit, require_api_key
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
-from api.middleware import REQUEST_ID_HEADER, BodyLimitMiddleware, RequestContextMiddleware
+from api.middleware import (
+    REQUEST_ID_HEADER,
+    BodyLimitMiddleware,
+    BodyTimeoutMiddleware,
+    RequestContextMiddleware,
+)
 from api.ratelimit import TokenBucketLimiter
 from api.routes import admin, ask, documents, error_responses, ops, web
 from api.routes import feedback as feedback_routes
@@ -50,7 +56,10 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type", "X-API-Key", REQUEST_ID_HEADER],
                            expose_headers=[REQUEST_ID_HEADER, "Retry-After"])
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.body_timeout_seconds)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    if settings.trusted_proxies:  # only these peers may set the client address (logs, rate limits)
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
     return app
 

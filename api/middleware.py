@@ -1,6 +1,7 @@
 """ASGI middleware: request ids, one JSON log line and metrics per request, the body size limit."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -107,3 +108,30 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class BodyTimeoutMiddleware:
+    """Answers 408 when a client stops sending its request body for `seconds` (slow or stalled uploads)."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app, self.seconds = app, seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        body_done = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:  # later reads only wait for a disconnect (streaming responses): no deadline
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.seconds)
+            except TimeoutError:
+                raise HTTPException(408, f"the request body did not arrive within {self.seconds:g} s; "
+                                         "send it at once") from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        await self.app(scope, timed_receive, send)

@@ -69,7 +69,7 @@ class Components:
         from index.build import Indexer
 
         return Indexer(self.settings.corpus_dir, self.versions, self.embedder, self.multilingual,
-                       self.settings.chunk_tokens)
+                       self.settings.chunk_tokens, max_document_bytes=self.settings.max_document_bytes)
 
     def reindex(self, full: bool = False, progress=None) -> UpdateReport:
         """Run an incremental update (or a full rebuild) and switch to it atomically."""

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli import output
-from rag.errors import ReelqaError
+from rag.errors import IndexDamagedError, ReelqaError
 
 app = typer.Typer(help="Cited answers about the Jimeng vs Keling AI-video race.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -107,7 +107,12 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (REELQA
     from cli.runner import run_services
 
     parts = _components()
-    if build and parts.versions.current() is None:
+    try:
+        missing = parts.versions.current() is None
+    except IndexDamagedError as exc:  # serve anyway: /readyz says 503 and why until the index is repaired
+        output.info(f"warning: {exc}")
+        missing = False
+    if build and missing:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)
     asyncio.run(run_services(parts, host or parts.settings.host, port or parts.settings.port, with_bot))
@@ -138,6 +143,11 @@ def run() -> None:
     except ReelqaError as exc:
         print(f"reelqa: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a file the data folder or corpus needs can't be used: one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"reelqa: error: {where}{exc.strerror or exc}; check that it exists and its permissions",
+              file=sys.stderr)
+        sys.exit(1)
     except KeyboardInterrupt:
         print("reelqa: interrupted", file=sys.stderr)
         sys.exit(130)

@@ -50,10 +50,13 @@ def update_report(report, as_json: bool) -> None:
     if as_json:
         print(report.model_dump_json(indent=1))
         return
-    out.print(f"index {report.version} is live (previous: {report.previous or 'none'})")
-    out.print(f"chunks: {report.added} added, {report.kept} kept, {report.deleted} deleted; "
-              f"{report.embedded} texts embedded; {report.documents} documents, {report.chunks} chunks "
-              f"in {report.took_ms / 1000:.1f} s")
+    if report.up_to_date:
+        out.print(f"index is up to date: nothing changed, {report.version} stays live and no version was written")
+    else:
+        out.print(f"index {report.version} is live (previous: {report.previous or 'none'})")
+        out.print(f"chunks: {report.added} added, {report.kept} kept, {report.deleted} deleted; "
+                  f"{report.embedded} texts embedded; {report.documents} documents, {report.chunks} chunks "
+                  f"in {report.took_ms / 1000:.1f} s")
     for line in report.errors:
         err.print(f"[yellow]skipped[/] {line}")
 

@@ -1,6 +1,8 @@
 """Incremental update and full rebuild: build a new version beside the live one, check it, switch atomically."""
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import time
 from collections import Counter
@@ -11,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from index import guards
 from index.chunking import chunk_document, sentence_units
 from index.loaders import find_documents, load_document
 from rag.embedder import Embedder
@@ -46,8 +49,10 @@ class Indexer:
     """Writes index versions from the corpus folder; never modifies the live version."""
 
     def __init__(self, corpus_dir: Path, versions: IndexVersions, embedder: Embedder,
-                 multilingual: Embedder | None = None, chunk_tokens: int = 200):
+                 multilingual: Embedder | None = None, chunk_tokens: int = 200,
+                 max_document_bytes: int | None = guards.DEFAULT_MAX_BYTES):
         self.corpus_dir, self.versions = Path(corpus_dir), versions
+        self.max_document_bytes = max_document_bytes
         self.embedders = {"chunks": embedder, "sentences": embedder, "sentences_ml": multilingual}
         self.chunk_tokens = min(chunk_tokens, embedder.max_tokens)
 
@@ -62,6 +67,9 @@ class Indexer:
             docs, errors = self._load_all(progress)
             desired = self._desired(docs)
             self._carry_failed(errors, live_manifest, live_store, desired)
+            fingerprint = self._fingerprint(docs, desired, errors)
+            if live and not full and live_manifest.get("fingerprint") == fingerprint:
+                return self._up_to_date(live, live_manifest, desired, errors, started)
             version, folder = self.versions.new_version()
             try:
                 store = self.versions.open(version)
@@ -71,7 +79,8 @@ class Indexer:
                     counts += self._write_kind(store, kind, wanted, reuse, progress)
                 self._check(store, desired)
                 self._write_texts(folder, docs, errors, live)
-                manifest = self._manifest(version, live, docs, desired, errors, live_manifest)
+                manifest = {**self._manifest(version, live, docs, desired, errors, live_manifest),
+                            "fingerprint": fingerprint}
                 self.versions.write_manifest(version, manifest)
             except BaseException:
                 self._discard(version, folder)
@@ -88,7 +97,8 @@ class Indexer:
         docs, errors, seen = [], [], {}
         for i, path in enumerate(paths, 1):
             try:
-                doc = load_document(path, self.corpus_dir)
+                guards.check_file(path, self.corpus_dir, self.max_document_bytes)
+                doc = guards.check_document(load_document(path, self.corpus_dir))
                 if doc.meta.doc_id in seen:
                     raise DocumentError(doc.meta.source, f"has the same id {doc.meta.doc_id!r} as {seen[doc.meta.doc_id]}",
                                         "give it a unique 'id' in its front matter")
@@ -130,6 +140,28 @@ class Indexer:
             for rid, text, meta in zip(old.ids, old.documents, old.metadatas):
                 if meta.get("source") in failed:
                     wanted.texts[rid], wanted.metas[rid] = text, meta
+
+    def _fingerprint(self, docs: list[LoadedDocument], desired: dict[str, Desired], errors) -> str:
+        """A digest of everything a new version would hold: equal digests mean nothing changed."""
+        digest = hashlib.sha256()
+        parts = {"models": {k: e.name for k, e in self.embedders.items() if e is not None},
+                 "chunk_tokens": self.chunk_tokens, "errors": sorted(str(e) for e in errors),
+                 "documents": {d.meta.source: [d.meta.model_dump(), d.sha256,
+                                               file_sha256(self.corpus_dir / d.meta.source)] for d in docs}}
+        digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+        for kind in sorted(desired):
+            for rid in sorted(desired[kind].texts):
+                record = [kind, rid, desired[kind].texts[rid], desired[kind].metas[rid]]
+                digest.update(json.dumps(record, sort_keys=True, default=str).encode())
+        return digest.hexdigest()
+
+    def _up_to_date(self, live: str, manifest: dict, desired, errors, started: float) -> UpdateReport:
+        """The report of an update that found nothing to change: the live version stays, none is written."""
+        chunks = len(desired["chunks"].texts)
+        return UpdateReport(version=live, previous=manifest.get("previous"), kept=chunks,
+                            documents=len(manifest["documents"]), chunks=chunks, up_to_date=True,
+                            errors=[str(e) for e in errors],
+                            took_ms=round((time.perf_counter() - started) * 1000, 1))
 
     def _same_model(self, kind: str, manifest: dict) -> bool:
         models = manifest.get("models", {})
@@ -206,6 +238,4 @@ class Indexer:
 
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes (for drift detection)."""
-    import hashlib
-
     return hashlib.sha256(path.read_bytes()).hexdigest()

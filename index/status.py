@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.build import file_sha256
+from index.guards import leaves_corpus
 from index.loaders import find_documents
 from rag.errors import DocumentError
 from rag.schemas import IndexStatus
@@ -12,8 +13,8 @@ from rag.store import IndexVersions
 
 def index_status(versions: IndexVersions, corpus_dir: Path) -> IndexStatus:
     """Version, counts, model, build time and corpus drift of the live index."""
+    version = versions.current()  # a damaged pointer: IndexDamagedError naming the fix
     state = versions.pointer()
-    version = state.get("current")
     if not version:
         return IndexStatus(version=None, drift=corpus_drift({}, corpus_dir))
     manifest = versions.manifest(version)
@@ -28,7 +29,8 @@ def index_status(versions: IndexVersions, corpus_dir: Path) -> IndexStatus:
 def corpus_drift(indexed: dict, corpus_dir: Path) -> list[str]:
     """Lines like 'changed: a.md', 'added: b.txt', 'removed: c.pdf' for files that differ from the index."""
     try:
-        present = {p.relative_to(corpus_dir).as_posix(): p for p in find_documents(corpus_dir)}
+        present = {p.relative_to(corpus_dir).as_posix(): p for p in find_documents(corpus_dir)
+                   if not leaves_corpus(p, corpus_dir)}
     except DocumentError as exc:
         return [f"corpus unreadable: {exc}"]
     drift = [f"added: {s}" for s in sorted(set(present) - set(indexed))]

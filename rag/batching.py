@@ -1,4 +1,7 @@
-"""Merge concurrent embedding calls into one model call (no added wait: batches form while the model is busy)."""
+"""Merge concurrent embedding calls into one model call (no added wait: batches form while the model is busy).
+
+Fair: each caller leads at most until its own result is ready, so no caller works for the ones queued after it.
+"""
 from __future__ import annotations
 
 import threading
@@ -34,37 +37,39 @@ class BatchingEmbedder:
         return self.inner.token_offsets(text)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Vectors for the texts; the first waiting caller runs the model for everyone queued."""
+        """Vectors for the texts; returns as soon as its own batch is embedded (never runs later callers' batches).
+
+        A caller that finds the model free runs the oldest queued texts (its own among them, or before them);
+        when its own result is ready it hands the model to the next waiting caller.
+        """
         request = _Request(list(texts))
         with self._cond:
             self._pending.append(request)
-            while not request.done and self._leader_active:
-                self._cond.wait()
-            if not request.done:
+        while True:
+            with self._cond:
+                while not request.done and self._leader_active:
+                    self._cond.wait()
+                if request.done:
+                    break
                 self._leader_active = True
-        if not request.done:
-            self._lead()
+                batch = self._take()
+            try:
+                self._run(batch)
+            finally:
+                with self._cond:
+                    self._leader_active = False
+                    self._cond.notify_all()
         if request.error is not None:
             raise request.error
         return request.result
 
-    def _lead(self) -> None:
-        try:
-            while True:
-                with self._cond:
-                    batch, size = [], 0
-                    while self._pending and (not batch or size + len(self._pending[0].texts) <= self.max_texts):
-                        size += len(self._pending[0].texts)
-                        batch.append(self._pending.pop(0))
-                    if not batch:
-                        return
-                self._run(batch)
-                with self._cond:
-                    self._cond.notify_all()
-        finally:
-            with self._cond:
-                self._leader_active = False
-                self._cond.notify_all()
+    def _take(self) -> list[_Request]:
+        """The oldest queued requests, up to `max_texts` texts (at least one request); call holding the lock."""
+        batch, size = [], 0
+        while self._pending and (not batch or size + len(self._pending[0].texts) <= self.max_texts):
+            size += len(self._pending[0].texts)
+            batch.append(self._pending.pop(0))
+        return batch
 
     def _run(self, batch: list[_Request]) -> None:
         texts = [t for request in batch for t in request.texts]

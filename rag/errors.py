@@ -13,6 +13,10 @@ class ConfigError(ReelqaError):
     exit_code = 2
 
 
+class StorageError(ConfigError):
+    """A file under the data folder can't be written (read-only folder, deleted and not recreatable)."""
+
+
 class InputError(ReelqaError):
     """A user's input (question, file, option) is invalid."""
 
@@ -35,6 +39,10 @@ class IndexMissingError(ReelqaError):
     """No index has been built yet."""
 
     exit_code = 3
+
+
+class IndexDamagedError(IndexMissingError):
+    """The pointer to the live version can't be read or names a version that is missing or incomplete."""
 
 
 class IndexBusyError(ReelqaError):

@@ -1,14 +1,21 @@
-"""Durable answers and feedback (SQLite under the data folder), shared by the HTTP API and the bot."""
+"""Durable answers and feedback (SQLite under the data folder), shared by the HTTP API and the bot.
+
+The database repairs itself: deleted while serving, it is recreated on the next write. In a read-only data folder
+answers are served but not recorded, and feedback is refused with one clear line.
+"""
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
 from pathlib import Path
 
-from rag.errors import NotFoundError
+from rag.errors import NotFoundError, StorageError
 from rag.schemas import Answer, Citation
+
+log = logging.getLogger("reelqa.feedback")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -25,43 +32,115 @@ class FeedbackStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with self._connect() as db:
+        self.problem: str | None = None  # the last write failure while running (readiness reports it)
+        self.read_only = False
+        try:
+            with self._lock:
+                self._ensure()
+        except (OSError, sqlite3.Error) as exc:
+            self.read_only = True
+            log.warning("%s; answers are served but not recorded, and feedback is refused", self._why(exc))
+
+    def _why(self, exc: BaseException) -> str:
+        return f"feedback database {self.path} can't be written ({exc})"
+
+    def _ensure(self) -> None:
+        """Create the database (again, if it was deleted); stale journal files of a deleted one are removed."""
+        if self.path.exists():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        db = sqlite3.connect(self.path, timeout=10)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            db.commit()
+        finally:
+            db.close()
 
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, timeout=10)
+        self._ensure()
         db = sqlite3.connect(self.path, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)  # cheap when the tables exist; repairs a database emptied under us
         return db
 
+    def _write(self, action):
+        """Run a write transaction; a storage failure becomes StorageError and is remembered for readiness."""
+        if self.read_only:
+            raise StorageError(f"feedback database {self.path} is read-only; feedback is not stored "
+                               "(make the data folder writable to enable it)")
+        try:
+            with self._lock:
+                db = self._connect()
+                try:
+                    with db:
+                        result = action(db)
+                finally:
+                    db.close()
+        except (OSError, sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            self.problem = self._why(exc)
+            raise StorageError(f"{self.problem}; check the data folder") from None
+        self.problem = None
+        return result
+
+    def check(self) -> str | None:
+        """None when answers can be recorded (recreating a deleted database), else the problem in one line."""
+        if self.read_only:
+            return None
+        try:
+            self._write(lambda db: db.execute("SELECT 1 FROM answers LIMIT 1").fetchall())
+        except StorageError:
+            return self.problem
+        return None
+
     def record_answer(self, answer: Answer, channel: str = "http") -> None:
-        """Keep an answer so feedback on it can name the question, answer and citations."""
+        """Keep an answer so feedback on it can name the question and citations (never fails the answer)."""
         row = (answer.answer_id, answer.question, answer.answer, int(answer.answered),
                json.dumps([c.model_dump() for c in answer.citations]), answer.index_version, channel, time.time())
-        with self._lock, self._connect() as db:
-            db.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?)", row)
+        if self.read_only:
+            return
+        try:
+            self._write(lambda db: db.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?)", row))
+        except StorageError as exc:
+            log.warning("answer %s not recorded: %s", answer.answer_id, exc)
 
     def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None, channel: str = "http") -> int:
         """Store feedback on a recorded answer; returns its id."""
-        with self._lock, self._connect() as db:
+
+        def insert(db: sqlite3.Connection) -> int:
             if not db.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone():
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
             return int(cur.lastrowid)
 
+        return self._write(insert)
+
+    def _read(self, query: str, params: tuple) -> list[tuple]:
+        if self.read_only and not self.path.exists():
+            return []
+        try:
+            db = self._connect()
+            try:
+                return db.execute(query, params).fetchall()
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"{self._why(exc)}; check the data folder") from None
+
     def citations_for(self, answer_id: str) -> list[Citation] | None:
         """The citations recorded with an answer, or None when the answer is unknown."""
-        with self._connect() as db:
-            row = db.execute("SELECT citations FROM answers WHERE answer_id=?", (answer_id,)).fetchone()
-        return None if row is None else [Citation.model_validate(c) for c in json.loads(row[0])]
+        rows = self._read("SELECT citations FROM answers WHERE answer_id=?", (answer_id,))
+        return None if not rows else [Citation.model_validate(c) for c in json.loads(rows[0][0])]
 
     def feedback_for(self, answer_id: str) -> list[dict]:
         """Feedback rows stored for an answer."""
-        with self._connect() as db:
-            rows = db.execute("SELECT helpful, comment, channel FROM feedback WHERE answer_id=? ORDER BY id",
-                              (answer_id,)).fetchall()
+        rows = self._read("SELECT helpful, comment, channel FROM feedback WHERE answer_id=? ORDER BY id",
+                          (answer_id,))
         return [{"helpful": bool(h), "comment": c, "channel": ch} for h, c, ch in rows]
 
     def report(self, limit: int = 20) -> list[dict]:
@@ -77,7 +156,5 @@ class FeedbackStore:
         GROUP BY lower(trim(a.question))
         HAVING unanswered > 0 OR unhelpful > 0
         ORDER BY unanswered + unhelpful DESC, asked DESC LIMIT ?"""
-        with self._connect() as db:
-            rows = db.execute(query, (limit,)).fetchall()
         keys = ("question", "asked", "unanswered", "unhelpful", "helpful", "channels")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row)) for row in self._read(query, (limit,))]

@@ -118,3 +118,4 @@ class UpdateReport(BaseModel):
     chunks: int = 0
     errors: list[str] = Field(default_factory=list)
     took_ms: float = 0.0
+    up_to_date: bool = False

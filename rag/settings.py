@@ -47,6 +47,19 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated origins allowed by CORS"
     )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="comma-separated proxy addresses/networks whose X-Forwarded-For is trusted; none if empty",
+    )
+    header_timeout_seconds: float = Field(
+        10.0, gt=0, description="a client must send a request's headers within this time (then idle keep-alive)"
+    )
+    body_timeout_seconds: float = Field(
+        10.0, gt=0, description="longest wait for the next piece of a request body (408 after)"
+    )
+    max_document_bytes: int = Field(
+        2_000_000, ge=0, description="larger corpus files are skipped with a warning (0 = no limit)"
+    )
     conversation_turns: int = Field(6, ge=1, description="turns remembered per conversation")
     conversation_ttl_seconds: int = Field(
         1800, ge=10, description="a conversation is forgotten after this idle time"
@@ -71,7 +84,8 @@ class Settings(BaseSettings):
         2.0, ge=0, description="seconds between questions in a channel"
     )
 
-    @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", mode="before")
+    @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", "trusted_proxies",
+                     mode="before")
     @classmethod
     def _split_commas(cls, value):
         if isinstance(value, str):

@@ -5,25 +5,32 @@ so readers in other processes see either the old or the new version, never half 
 """
 from __future__ import annotations
 
+import atexit
+import errno
 import fcntl
 import json
+import logging
 import os
+import re
 import secrets
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import numpy as np
 
-from rag.errors import ConfigError, IndexBusyError, IndexMissingError
+from rag.errors import ConfigError, IndexBusyError, IndexDamagedError, IndexMissingError
 
 COLLECTIONS = ("chunks", "sentences", "sentences_ml")
 POINTER = "CURRENT.json"
 KEEP_VERSIONS = 3
+_VERSION = re.compile(r"^v[0-9A-Za-z-]{1,64}$")
+log = logging.getLogger("reelqa.index")
 
 
 @dataclass
@@ -120,27 +127,68 @@ class VersionStore:
 
 
 class IndexVersions:
-    """The versions under `<data_dir>/index`, the pointer to the live one and the writer's lock."""
+    """The versions under `<data_dir>/index`, the pointer to the live one and the writer's lock.
+
+    A pointer that can't be read, or that names a missing or incomplete version, is "damaged": readers keep
+    the last good version this process read (or fail with IndexDamagedError naming the fix), and writers
+    repair it to the newest complete version before writing.
+    """
 
     def __init__(self, data_dir: Path, chroma_url: str | None = None):
         self.root = Path(data_dir) / "index"
         self.chroma_url = chroma_url
+        self._last_good: str | None = None
+        self._warned = ""
 
     @property
     def versions_dir(self) -> Path:
         """Folder holding one sub-folder per version."""
         return self.root / "versions"
 
+    @property
+    def pointer_path(self) -> Path:
+        """The pointer file naming the live version."""
+        return self.root / POINTER
+
     def pointer(self) -> dict:
-        """{'current': version or None, 'history': older versions, newest first}."""
+        """{'current': version or None, 'history': older versions, newest first}; IndexDamagedError if unreadable."""
         try:
-            return json.loads((self.root / POINTER).read_text())
+            raw = self.pointer_path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            if self.complete_versions():  # versions exist but nothing points at one
+                raise self._damaged("is missing") from None
             return {"current": None, "history": []}
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self._damaged(f"cannot be read ({getattr(exc, 'strerror', None) or type(exc).__name__})") \
+                from None
+        try:
+            state = json.loads(raw)
+        except ValueError:
+            raise self._damaged("is empty" if not raw.strip() else "is not JSON") from None
+        if not isinstance(state, dict) or not _is_version(state.get("current")) \
+                or not isinstance(state.get("history", []), list):
+            raise self._damaged("does not name a version")
+        return {"current": state["current"], "history": [v for v in state.get("history", []) if _is_version(v)]}
 
     def current(self) -> str | None:
-        """The live version, or None before the first build."""
-        return self.pointer().get("current")
+        """The live version, or None before the first build.
+
+        When the pointer is damaged, a process that already read a good version keeps it (serving goes on);
+        otherwise IndexDamagedError says what to run.
+        """
+        try:
+            version = self.pointer()["current"]
+            if version is not None and not self.is_complete(version):
+                raise self._damaged(f"names version {version}, which is missing or incomplete")
+        except IndexDamagedError as exc:
+            if self._last_good and self.is_complete(self._last_good):
+                if self._warned != str(exc):
+                    self._warned = str(exc)
+                    log.warning("%s; meanwhile this process keeps serving %s", exc, self._last_good)
+                return self._last_good
+            raise
+        self._last_good = version
+        return version
 
     def require_current(self) -> str:
         """The live version, or a clear error telling how to build one."""
@@ -149,24 +197,76 @@ class IndexVersions:
             raise IndexMissingError(f"no index in {self.root}; build one with `reelqa index rebuild`")
         return version
 
+    def is_complete(self, version: str) -> bool:
+        """True when a version's build finished (its manifest was written last)."""
+        return _is_version(version) and (self.folder(version) / "manifest.json").is_file()
+
+    def complete_versions(self) -> list[str]:
+        """Finished versions, newest first."""
+        if not self.versions_dir.is_dir():
+            return []
+        found = [p for p in self.versions_dir.iterdir() if self.is_complete(p.name)]
+        found.sort(key=lambda p: (p.name[:17], (p / "manifest.json").stat().st_mtime), reverse=True)
+        return [p.name for p in found]
+
+    def repair(self) -> str | None:
+        """Make a damaged pointer name the newest complete version (or remove it if none is left); writers only."""
+        try:
+            state = self.pointer()
+            if state["current"] is None or self.is_complete(state["current"]):
+                return state["current"]
+            raise self._damaged(f"names version {state['current']}, which is missing or incomplete")
+        except IndexDamagedError as exc:
+            complete = self.complete_versions()
+            if complete:
+                _atomic_write(self.pointer_path, json.dumps({"current": complete[0], "history": complete[1:10]}))
+            else:
+                _writable(lambda: self.pointer_path.unlink(missing_ok=True), self.root)
+            log.warning("%s; repaired: %s", exc.args[0].split("; ")[0],
+                        f"the live version is now {complete[0]}" if complete else "starting from an empty index")
+            self._last_good = complete[0] if complete else None
+            return self._last_good
+
+    def _damaged(self, problem: str) -> IndexDamagedError:
+        complete = self.complete_versions()
+        fix = (f"run `reelqa index update` to repair it (it falls back to {complete[0]}, the newest complete "
+               "version)") if complete else "no complete version is left: run `reelqa index rebuild`"
+        return IndexDamagedError(f"index pointer {self.pointer_path} {problem}; {fix}")
+
     def new_version(self) -> tuple[str, Path]:
         """A fresh version id and its (new, empty) folder."""
         version = time.strftime("v%Y%m%d-%H%M%S-") + secrets.token_hex(3)
         folder = self.versions_dir / version
-        folder.mkdir(parents=True)
+        _writable(lambda: folder.mkdir(parents=True), folder)
         return version, folder
 
     def folder(self, version: str) -> Path:
         """Folder of a version."""
+        if not _is_version(version):
+            raise IndexDamagedError(f"{version!r} is not an index version name; run `reelqa index status`")
         return self.versions_dir / version
 
     def open(self, version: str) -> VersionStore:
-        """The store of a version."""
-        return VersionStore(version, self.folder(version), self.chroma_url)
+        """The store of a version (a private copy when the data folder is read-only: Chroma writes on open)."""
+        folder = self.folder(version)
+        if not self.chroma_url and not _can_write(folder / "chroma"):
+            folder = _read_only_copy(folder)
+        return VersionStore(version, folder, self.chroma_url)
 
     def manifest(self, version: str) -> dict:
         """The manifest a finished build wrote for a version."""
-        return json.loads((self.folder(version) / "manifest.json").read_text())
+        path = self.folder(version) / "manifest.json"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise IndexDamagedError(f"index version {version} is incomplete (no {path.name}); "
+                                    "run `reelqa index update`") from None
+        except (OSError, ValueError) as exc:
+            raise IndexDamagedError(f"{path} cannot be read ({type(exc).__name__}); "
+                                    "run `reelqa index rebuild`") from None
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), dict):
+            raise IndexDamagedError(f"{path} is not an index manifest; run `reelqa index rebuild`")
+        return manifest
 
     def write_manifest(self, version: str, manifest: dict) -> None:
         """Write a version's manifest atomically."""
@@ -174,23 +274,45 @@ class IndexVersions:
 
     def switch(self, version: str) -> None:
         """Make `version` live in one atomic step, remembering the previous one for rollback."""
-        state = self.pointer()
+        try:
+            state = self.pointer()
+        except IndexDamagedError:
+            state = {"current": None, "history": self.complete_versions()}
         history = [v for v in [state.get("current"), *state.get("history", [])] if v and v != version]
-        _atomic_write(self.root / POINTER, json.dumps({"current": version, "history": history[:10]}))
+        _atomic_write(self.pointer_path, json.dumps({"current": version, "history": history[:10]}))
+        self._last_good = version
 
     def rollback(self) -> str:
-        """Return to the previous version; the one rolled back from is forgotten."""
-        state = self.pointer()
-        history = [v for v in state.get("history", []) if (self.folder(v) / "manifest.json").exists()]
+        """Return to the previous version; the one rolled back from is forgotten (a damaged pointer: the newest)."""
+        try:
+            state = self.pointer()
+            if state["current"] and not self.is_complete(state["current"]):
+                raise self._damaged("names a missing version")
+        except IndexDamagedError as exc:
+            complete = self.complete_versions()
+            if not complete:
+                raise
+            log.warning("%s; rolling back to %s, the newest complete version", exc, complete[0])
+            state = {"current": None, "history": complete}
+        history = [v for v in state.get("history", []) if self.is_complete(v)]
         if not history:
             raise IndexMissingError("no previous index version to roll back to")
-        _atomic_write(self.root / POINTER, json.dumps({"current": history[0], "history": history[1:]}))
+        _atomic_write(self.pointer_path, json.dumps({"current": history[0], "history": history[1:]}))
+        self._last_good = history[0]
         return history[0]
 
     def prune(self, keep: int = KEEP_VERSIONS) -> list[str]:
-        """Delete versions that are neither live nor among the last `keep`; also half-built ones."""
+        """Delete half-built versions and complete ones beyond the live one and the last `keep` it names.
+
+        The newest complete version is never deleted, so a damaged pointer can't lead to losing every version.
+        """
+        self.repair()
         state = self.pointer()
-        wanted = {v for v in [state.get("current"), *state.get("history", [])[: keep - 1]] if v}
+        complete = self.complete_versions()
+        named = [v for v in [state.get("current"), *state.get("history", [])] if v in complete]
+        wanted = set(named[:keep]) | set(complete[:1])
+        if state.get("current") not in complete:  # nothing valid is live: keep the fallbacks too
+            wanted |= set(complete[:keep])
         removed = []
         for folder in sorted(self.versions_dir.glob("v*")) if self.versions_dir.exists() else []:
             if folder.name not in wanted:
@@ -203,8 +325,8 @@ class IndexVersions:
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Hold the single-writer lock, or fail at once if another process holds it."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "write.lock", "w") as handle:
+        _writable(lambda: self.root.mkdir(parents=True, exist_ok=True), self.root)
+        with _writable(lambda: open(self.root / "write.lock", "w"), self.root) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -216,11 +338,52 @@ class IndexVersions:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _is_version(version) -> bool:
+    return isinstance(version, str) and bool(_VERSION.match(version))
+
+
+def _can_write(path: Path) -> bool:
+    """True if Chroma may open this folder (it writes on open): the folder and its files are writable."""
+    if not path.exists():
+        return os.access(path.parent, os.W_OK)
+    return os.access(path, os.W_OK) and all(os.access(p, os.W_OK) for p in path.iterdir())
+
+
+_READ_ONLY_COPIES: dict[Path, Path] = {}
+
+
+def _read_only_copy(folder: Path) -> Path:
+    """A private, writable copy of a version's Chroma folder (read-only data folders), made once per process."""
+    if folder not in _READ_ONLY_COPIES:
+        target = Path(tempfile.mkdtemp(prefix=f"reelqa-{folder.name}-"))
+        shutil.copytree(folder / "chroma", target / "chroma")
+        for path in [target / "chroma", *(target / "chroma").rglob("*")]:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        atexit.register(shutil.rmtree, target, True)
+        log.info("data folder is read-only: serving %s from a private copy in %s", folder.name, target)
+        _READ_ONLY_COPIES[folder] = target
+    return _READ_ONLY_COPIES[folder]
+
+
+def _writable(action, path: Path):
+    """Run a file-system write; a read-only or unwritable data folder becomes one ConfigError line."""
+    try:
+        return action()
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise ConfigError(f"data folder {path} is not writable ({exc.strerror}); index writes need write access: "
+                          "fix its permissions or set REELQA_DATA_DIR to a writable folder") from None
+
+
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    def write() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+
+    _writable(write, path.parent)

@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from api.deps import ContextDep, ServiceDep, require_api_key
 from api.routes import error_responses
 from api.schemas import Health, Readiness
-from rag.errors import IndexMissingError, ReelqaError
+from rag.errors import IndexMissingError, ReelqaError, StorageError
 
 router = APIRouter(tags=["operations"])
 
@@ -20,12 +20,15 @@ async def healthz() -> Health:
 
 
 @router.get("/readyz", response_model=Readiness, responses=error_responses(503), summary="Readiness")
-async def readyz(service: ServiceDep) -> Readiness:
-    """200 with the live index version once an index is loaded; 503 with the reason otherwise."""
+async def readyz(service: ServiceDep, context: ContextDep) -> Readiness:
+    """200 with the live index version once an index is loaded and answers can be recorded; 503 and why otherwise."""
     try:
         status = await to_thread.run_sync(service.status)
     except IndexMissingError as err:
         raise IndexMissingError(f"not ready: {err}") from None
+    problem = await to_thread.run_sync(context.feedback.check)
+    if problem:
+        raise StorageError(f"not ready: {problem}")
     return Readiness(version=status["version"], documents=status["documents"], chunks=status["chunks"])
 
 

@@ -1,5 +1,6 @@
 """Concurrent embedding calls are merged into fewer model calls and get exactly their own vectors."""
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -46,3 +47,48 @@ def test_a_model_error_reaches_every_caller_and_the_wrapper_recovers(embedder):
         batching.embed(["a"])
     inner.fail = False
     assert batching.embed(["a", "b"]).shape == (2, 384)
+
+
+class _Recording:
+    """The real model, recording which thread ran each model call."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.max_tokens = inner, inner.name, inner.max_tokens
+        self.callers: list[int] = []
+
+    def embed(self, texts):
+        self.callers.append(threading.get_ident())
+        return self.inner.embed(texts)
+
+
+def test_each_caller_returns_once_its_own_vectors_are_ready(embedder):
+    """Issue 8 item 6: the leader used to keep running the model for callers queued after it (111 s tails)."""
+    inner = _Recording(embedder)
+    batching = BatchingEmbedder(inner)
+    calls_per_thread, rounds = {}, 12
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(8)
+
+    def client(i):
+        barrier.wait()
+        me = threading.get_ident()
+        for r in range(rounds):
+            started = time.perf_counter()
+            vector = batching.embed([f"question {i} round {r} about paying users"])
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                calls_per_thread[me] = calls_per_thread.get(me, 0) + 1
+            assert vector.shape == (1, 384)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = time.perf_counter() - began
+    for thread_id in set(inner.callers):
+        # a caller runs at most one model call per call of its own (its batch), never batches queued after it
+        assert inner.callers.count(thread_id) <= calls_per_thread[thread_id]
+    assert max(latencies) < total / 3, "one caller was kept working for the others"
