@@ -43,7 +43,7 @@ def one_line(stderr: str) -> str:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("pointer", ["", "garbage", "[]", '{"current": "v20990101-000000-abcdef"}'])
+@pytest.mark.parametrize("pointer", ["garbage", '{"current": "v20990101-000000-abcdef"}'])
 def test_status_update_and_rollback_with_a_damaged_pointer(data_dir, pointer):
     versions = IndexVersions(data_dir)
     live = versions.current()
