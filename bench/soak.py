@@ -2,7 +2,8 @@
 
 Reports throughput, latency percentiles, errors, wrong answers (an answer that differs from the one the same
 question got before the soak, or a citation whose quote is not the document's text at its offsets) and the
-server's RSS growth. Usage: `python -m bench.soak [--asks N] [--clients C] [--gold FILE]` (see `make soak`).
+server's RSS growth (from the point where 10% of the asks are done, after a warm-up at full concurrency, to the
+end). Usage: `python -m bench.soak [--asks N] [--clients C] [--gold FILE]` (see `make soak`).
 """
 from __future__ import annotations
 
@@ -70,6 +71,8 @@ class Soak:
         self.baseline: dict[str, str] = {}
         self.texts: dict[tuple[str, str], str] = {}
         self.rebuild: dict = {}
+        self.server_pid = 0
+        self.rss_warm = 0
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run the console script against the soak's data folder."""
@@ -137,6 +140,8 @@ class Soak:
                         self.wrong.append(wrong)
                     else:
                         self.versions.add(reply.json()["index_version"])
+                if n == max(1, self.asks // 10):  # warmed up at full concurrency: the RSS baseline
+                    self.rss_warm = _rss_kb(self.server_pid)
                 if n == self.asks // 2 and self.with_rebuild:
                     threading.Thread(target=self.rebuild_now, daemon=True).start()
 
@@ -152,6 +157,7 @@ class Soak:
         if self.cli("index", "rebuild").returncode != 0:
             raise SystemExit("the initial index build failed")
         server = self.start_server()
+        self.server_pid = server.pid
         try:
             with httpx.Client(timeout=300) as client:
                 for question in self.questions:  # the baseline, and a warm server
@@ -179,9 +185,10 @@ class Soak:
                 "p99_ms": round(_percentile(ms, 99), 1), "max_ms": round(max(ms), 1),
                 "p99_over_p50": round(_percentile(ms, 99) / statistics.median(ms), 2),
                 "errors": len(self.errors), "wrong": len(self.wrong), "versions_seen": sorted(self.versions),
-                "rebuild": self.rebuild, "rss_mb_before": round(rss_before / 1024, 1),
-                "rss_mb_after": round(rss_after / 1024, 1),
-                "rss_growth_pct": round(100 * (rss_after - rss_before) / rss_before, 1) if rss_before else None,
+                "rebuild": self.rebuild, "rss_mb_start": round(rss_before / 1024, 1),
+                "rss_mb_warm": round(self.rss_warm / 1024, 1), "rss_mb_end": round(rss_after / 1024, 1),
+                "rss_growth_from_start_pct": round(100 * (rss_after - rss_before) / rss_before, 1),
+                "rss_growth_pct": round(100 * (rss_after - self.rss_warm) / self.rss_warm, 1) if self.rss_warm else None,
                 "first_errors": self.errors[:5], "first_wrong": self.wrong[:5]}
 
 

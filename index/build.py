@@ -156,9 +156,9 @@ class Indexer:
         return digest.hexdigest()
 
     def _up_to_date(self, live: str, manifest: dict, desired, errors, started: float) -> UpdateReport:
-        """The report of an update that found nothing to change: the live version stays, none is written."""
+        """The report of an update that found nothing to change: the live version stays (and was the previous)."""
         chunks = len(desired["chunks"].texts)
-        return UpdateReport(version=live, previous=manifest.get("previous"), kept=chunks,
+        return UpdateReport(version=live, previous=live, kept=chunks,
                             documents=len(manifest["documents"]), chunks=chunks, up_to_date=True,
                             errors=[str(e) for e in errors],
                             took_ms=round((time.perf_counter() - started) * 1000, 1))
