@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = Field(
         10.0, gt=0, description="longest wait for the next piece of a request body (408 after)"
     )
+    worker_threads: int = Field(
+        4, ge=1, le=256, description="requests `reelqa serve` computes at once; the others wait their turn in order"
+    )
     max_document_bytes: int = Field(
         2_000_000, ge=0, description="larger corpus files are skipped with a warning (0 = no limit)"
     )
