@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -171,3 +173,38 @@ def test_a_stalled_request_body_gets_408(slow_server):
             reply += chunk
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
 
+
+
+class _Counting:
+    """The real service; records how many asks run at the same time."""
+
+    def __init__(self, inner):
+        self.inner, self.top_k = inner, inner.top_k
+        self.running = self.most = 0
+        self.lock = threading.Lock()
+
+    def ask(self, *args, **kwargs):
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.2)
+            return self.inner.ask(*args, **kwargs)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+@pytest.mark.integration
+def test_serve_computes_at_most_worker_threads_requests_at_once(make_app, service, tmp_path):
+    counting = _Counting(service)
+    app = make_app(service_=counting, worker_threads=2, feedback=FeedbackStore(tmp_path / "f.db"))
+    server = LiveServer(app, free_port()).start()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            replies = list(pool.map(lambda _: httpx.post(f"{server.url}/v1/ask", json={"question": DEV_QUESTION},
+                                                         timeout=120), range(8)))
+    finally:
+        server.stop()
+    assert all(r.status_code == 200 for r in replies)
+    assert counting.most == 2
