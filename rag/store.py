@@ -5,16 +5,12 @@ so readers in other processes see either the old or the new version, never half 
 """
 from __future__ import annotations
 
-import atexit
-import errno
 import fcntl
 import json
 import logging
-import os
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +21,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.errors import ConfigError, IndexBusyError, IndexDamagedError, IndexMissingError
+from rag.files import atomic_write, can_write, read_only_copy, writable
 
 COLLECTIONS = ("chunks", "sentences", "sentences_ml")
 POINTER = "CURRENT.json"
@@ -219,9 +216,9 @@ class IndexVersions:
         except IndexDamagedError as exc:
             complete = self.complete_versions()
             if complete:
-                _atomic_write(self.pointer_path, json.dumps({"current": complete[0], "history": complete[1:10]}))
+                atomic_write(self.pointer_path, json.dumps({"current": complete[0], "history": complete[1:10]}))
             else:
-                _writable(lambda: self.pointer_path.unlink(missing_ok=True), self.root)
+                writable(lambda: self.pointer_path.unlink(missing_ok=True), self.root)
             log.warning("%s; repaired: %s", exc.args[0].split("; ")[0],
                         f"the live version is now {complete[0]}" if complete else "starting from an empty index")
             self._last_good = complete[0] if complete else None
@@ -237,7 +234,7 @@ class IndexVersions:
         """A fresh version id and its (new, empty) folder."""
         version = time.strftime("v%Y%m%d-%H%M%S-") + secrets.token_hex(3)
         folder = self.versions_dir / version
-        _writable(lambda: folder.mkdir(parents=True), folder)
+        writable(lambda: folder.mkdir(parents=True), folder)
         return version, folder
 
     def folder(self, version: str) -> Path:
@@ -249,8 +246,8 @@ class IndexVersions:
     def open(self, version: str) -> VersionStore:
         """The store of a version (a private copy when the data folder is read-only: Chroma writes on open)."""
         folder = self.folder(version)
-        if not self.chroma_url and not _can_write(folder / "chroma"):
-            folder = _read_only_copy(folder)
+        if not self.chroma_url and not can_write(folder / "chroma"):
+            folder = read_only_copy(folder)
         return VersionStore(version, folder, self.chroma_url)
 
     def manifest(self, version: str) -> dict:
@@ -270,7 +267,7 @@ class IndexVersions:
 
     def write_manifest(self, version: str, manifest: dict) -> None:
         """Write a version's manifest atomically."""
-        _atomic_write(self.folder(version) / "manifest.json", json.dumps(manifest, indent=1))
+        atomic_write(self.folder(version) / "manifest.json", json.dumps(manifest, indent=1))
 
     def switch(self, version: str) -> None:
         """Make `version` live in one atomic step, remembering the previous one for rollback."""
@@ -279,7 +276,7 @@ class IndexVersions:
         except IndexDamagedError:
             state = {"current": None, "history": self.complete_versions()}
         history = [v for v in [state.get("current"), *state.get("history", [])] if v and v != version]
-        _atomic_write(self.pointer_path, json.dumps({"current": version, "history": history[:10]}))
+        atomic_write(self.pointer_path, json.dumps({"current": version, "history": history[:10]}))
         self._last_good = version
 
     def rollback(self) -> str:
@@ -297,7 +294,7 @@ class IndexVersions:
         history = [v for v in state.get("history", []) if self.is_complete(v)]
         if not history:
             raise IndexMissingError("no previous index version to roll back to")
-        _atomic_write(self.pointer_path, json.dumps({"current": history[0], "history": history[1:]}))
+        atomic_write(self.pointer_path, json.dumps({"current": history[0], "history": history[1:]}))
         self._last_good = history[0]
         return history[0]
 
@@ -325,8 +322,8 @@ class IndexVersions:
     @contextmanager
     def write_lock(self) -> Iterator[None]:
         """Hold the single-writer lock, or fail at once if another process holds it."""
-        _writable(lambda: self.root.mkdir(parents=True, exist_ok=True), self.root)
-        with _writable(lambda: open(self.root / "write.lock", "w"), self.root) as handle:
+        writable(lambda: self.root.mkdir(parents=True, exist_ok=True), self.root)
+        with writable(lambda: open(self.root / "write.lock", "w"), self.root) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -340,50 +337,3 @@ class IndexVersions:
 
 def _is_version(version) -> bool:
     return isinstance(version, str) and bool(_VERSION.match(version))
-
-
-def _can_write(path: Path) -> bool:
-    """True if Chroma may open this folder (it writes on open): the folder and its files are writable."""
-    if not path.exists():
-        return os.access(path.parent, os.W_OK)
-    return os.access(path, os.W_OK) and all(os.access(p, os.W_OK) for p in path.iterdir())
-
-
-_READ_ONLY_COPIES: dict[Path, Path] = {}
-
-
-def _read_only_copy(folder: Path) -> Path:
-    """A private, writable copy of a version's Chroma folder (read-only data folders), made once per process."""
-    if folder not in _READ_ONLY_COPIES:
-        target = Path(tempfile.mkdtemp(prefix=f"reelqa-{folder.name}-"))
-        shutil.copytree(folder / "chroma", target / "chroma")
-        for path in [target / "chroma", *(target / "chroma").rglob("*")]:
-            path.chmod(0o700 if path.is_dir() else 0o600)
-        atexit.register(shutil.rmtree, target, True)
-        log.info("data folder is read-only: serving %s from a private copy in %s", folder.name, target)
-        _READ_ONLY_COPIES[folder] = target
-    return _READ_ONLY_COPIES[folder]
-
-
-def _writable(action, path: Path):
-    """Run a file-system write; a read-only or unwritable data folder becomes one ConfigError line."""
-    try:
-        return action()
-    except OSError as exc:
-        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
-        raise ConfigError(f"data folder {path} is not writable ({exc.strerror}); index writes need write access: "
-                          "fix its permissions or set REELQA_DATA_DIR to a writable folder") from None
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-
-    _writable(write, path.parent)
