@@ -1,6 +1,7 @@
 """Development corpus and its gold questions: every span and answer is really in the documents (fast, no model)."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -95,6 +96,14 @@ def _declared_date(declared: str) -> str:
     return "-".join(g for g in match.groups() if g) if match else ""
 
 
+def _date_forms(iso: str) -> str:
+    """A declared date as a metadata answer may write it: 2025-04-16, April 16, 2025, 16 April 2025."""
+    if not iso:
+        return ""
+    day = datetime.date.fromisoformat(iso)
+    return f"{iso} {day:%B} {day.day}, {day.year} {day.day} {day:%B} {day.year}"
+
+
 def questions(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -143,13 +152,21 @@ def test_ids_are_unique_and_fields_are_well_formed():
             assert not (q["evidence"] or q["answer_any"] or q["answer_all"]), q["id"]
 
 
+def in_loaded_text(span: str, source: str) -> bool:
+    """The span is in the text the project's loader produced for the document (offsets point into it)."""
+    doc = documents()[source]
+    return collapse(span) in collapse(doc["text"]) if doc["pdf"] else span in doc["text"]
+
+
 @pytest.mark.parametrize("name,q", ANSWERABLE, ids=[q["id"] for _, q in ANSWERABLE])
 def test_evidence_is_verbatim_main_body_text(name, q):
+    loaded = []
     for span in q["evidence"]:
         assert "\n" not in span and "<" not in span, f"{q['id']}: span has a line break or markup"
-        assert holders(span), f"{q['id']}: evidence not in any document body: {span!r}"
-        for source in holders(span):
-            assert span in documents()[source]["text"] or documents()[source]["pdf"], (q["id"], source)
+        assert holders(span), f"{q['id']}: evidence not in any document's main body: {span!r}"
+        loaded.append(any(in_loaded_text(span, source) for source in holders(span)))
+    # A byline or title may become metadata under a main-text extractor: one such span in the text is enough.
+    assert any(loaded) if q["type"] == "metadata" else all(loaded), f"{q['id']}: evidence not in loaded text"
 
 
 @pytest.mark.parametrize("name,q", ANSWERABLE, ids=[q["id"] for _, q in ANSWERABLE])
@@ -157,7 +174,7 @@ def test_answers_are_in_the_documents_that_hold_the_evidence(name, q):
     sources = {s for span in q["evidence"] for s in holders(span)}
     texts = [documents()[s]["text"] for s in sources]
     if q["type"] == "metadata":
-        texts += [documents()[s]["declared"] + " " + documents()[s]["date"] for s in sources]
+        texts += [documents()[s]["declared"] + " " + _date_forms(documents()[s]["date"]) for s in sources]
     haystack = normalize(" ".join(texts))
     for answer in q["answer_any"] + q["answer_all"]:
         assert normalize(answer) in haystack, f"{q['id']}: answer {answer!r} not in {sorted(sources)}"
