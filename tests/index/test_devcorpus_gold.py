@@ -20,10 +20,10 @@ HALVES = {"dev_tune.jsonl": "A", "dev_check.jsonl": "B"}
 GROUPS = {
     "A": {"kuaishou-q3-2024-results.md", "kling-2-0-launch.html", "bytedance-video-models-volcano.txt",
           "kling-first-anniversary-zh.md", "vidu-global-launch.html", "jimeng-growth-zh.txt",
-          "sora-public-release.md"},
+          "sora-public-release.md", "seaweed-farming-boom.txt"},
     "B": {"kuaishou-q1-2025-results.md", "kuaishou-q3-2025-results.html", "seedance-1-0-release.md",
           "ai-video-market-review-2025.pdf", "jimeng-vs-kling-zh.md", "kuaishou-fy2024-zh.txt",
-          "minimax-hailuo-video.txt"},
+          "minimax-hailuo-video.txt", "pika-heat-study.md"},
 }
 TYPES = {"factoid", "numeric", "list", "why", "alias", "comparison", "paraphrase", "chinese", "crosslingual",
          "metadata", "period", "latest", "conflict", "unanswerable"}
