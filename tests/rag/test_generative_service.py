@@ -177,7 +177,7 @@ def test_without_a_provider_answers_are_unchanged(settings_for, embedder, multil
         mine, reference = parts.service.ask(question), service.ask(question)
         assert mine.mode == "extractive" and mine.answer == reference.answer
         assert mine.citations == reference.citations and mine.related == reference.related
-    assert list(parts.service.ask_stream(g.QUESTION))[0].answer == service.ask(g.QUESTION).answer
+    assert next(iter(parts.service.ask_stream(g.QUESTION))).answer == service.ask(g.QUESTION).answer
 
 
 def test_a_provider_without_a_model_is_one_clear_config_error(settings_for, embedder, multilingual, glossary):
