@@ -51,7 +51,8 @@ def test_index_update_and_answers_through_a_chroma_server(chroma_url, tmp_path, 
     versions = IndexVersions(tmp_path / "data", chroma_url)
     first = Indexer(CORPUS, versions, embedder, multilingual).update()
     again = Indexer(CORPUS, versions, embedder, multilingual).update()
-    assert first.chunks > 0 and again.embedded == 0 and again.kept == first.chunks
+    assert first.chunks > 0 and again.embedded == 0 and again.kept == first.chunks and again.up_to_date
+    assert Indexer(CORPUS, versions, embedder, multilingual).update(full=True).version != first.version
     service = build_service(versions, embedder, multilingual, glossary)
     answer = service.ask("How many paying users does Kling have?")
     text = (CORPUS / answer.citations[0].source).read_text(encoding="utf-8")
