@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = Field("127.0.0.1", description="address `reelqa serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `reelqa serve` listens on")
+    public_url: str | None = Field(
+        None, description="public base URL of the server (e.g. https://qa.example.org); Discord links documents"
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="comma-separated keys; open if empty"
     )
