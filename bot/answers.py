@@ -40,8 +40,16 @@ def answer_title(question: str) -> str | None:
     return clip(safe(strip_mentions(question)), TITLE_LIMIT) or None
 
 
+def notice_of(answer: Answer) -> str | None:
+    """Why the service did not attempt an answer (e.g. a follow-up with no earlier turn), if it says so."""
+    return getattr(answer, "notice", None)
+
+
 def answer_embeds(answer: Answer) -> list[discord.Embed]:
     """The embeds of an answer: the answer text (split if long), then one source field per passage."""
+    if notice_of(answer):  # not an answer: the service's one line, nothing to cite or vote on
+        return [discord.Embed(title=answer_title(answer.question), colour=INFO_COLOUR,
+                              description=clip(f"💬 {escape_markdown(answer.answer)}", DESCRIPTION_LIMIT))]
     if answer.answered:
         colour, heading = ANSWERED_COLOUR, "Sources"
         chunks = split_text(escape_markdown(answer.answer), DESCRIPTION_LIMIT) or ["(empty answer)"]

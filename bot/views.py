@@ -67,6 +67,8 @@ class PassagesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"reel
 def answer_view(answer: Answer, links: list[tuple[str, str]] = ()) -> discord.ui.View | None:
     """The buttons under an answer: 👍, 👎, Show passages (with citations), then a link per cited document."""
     view = discord.ui.View(timeout=None)
+    if getattr(answer, "notice", None):  # not an answer (and not stored): nothing to vote on or show
+        return None
     if answer.answer_id and re.fullmatch(_ID, answer.answer_id):
         view.add_item(FeedbackButton(answer.answer_id, True))
         view.add_item(FeedbackButton(answer.answer_id, False))
