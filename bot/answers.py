@@ -1,4 +1,4 @@
-"""An answer as Discord messages: the answer text, then one source field per passage; also the growing draft."""
+"""An answer as Discord messages: the answer text, one source field per passage; also the growing draft."""
 from __future__ import annotations
 
 import discord
@@ -68,7 +68,7 @@ def answer_embeds(answer: Answer) -> list[discord.Embed]:
 
 
 def answer_footer(answer: Answer) -> str:
-    """Footer for people, not operators: how a follow-up was understood and any sentence verification removed."""
+    """Footer for people, not operators: how a follow-up was understood, sentences verification removed."""
     parts = []
     if answer.resolved_question:
         parts.append(f"Understood as: {flat(strip_mentions(answer.resolved_question))}")
@@ -84,6 +84,7 @@ def draft_page(question: str, text: str) -> Page:
     shown = escape_markdown(flat(text))
     if len(shown) > DESCRIPTION_LIMIT - 2:
         shown = tail(shown, DESCRIPTION_LIMIT - 2)
-    embed = discord.Embed(title=answer_title(question), description=(shown or ELLIPSIS) + " ▌", colour=INFO_COLOUR)
+    embed = discord.Embed(title=answer_title(question), description=(shown or ELLIPSIS) + " ▌",
+                          colour=INFO_COLOUR)
     embed.set_footer(text=WRITING)
     return Page(embeds=[embed])

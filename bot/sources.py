@@ -1,4 +1,4 @@
-"""Sources worth reading: one field per cited passage with the context around its quotes, links, full passages.
+"""Sources worth reading: one field per cited passage with the context around its quotes; links; passages.
 
 The answer already shows each quoted sentence, so a source field shows where it came from (document, date)
 and what the passage says around it, with the quote itself reduced to its `[n]` marker.
@@ -109,7 +109,7 @@ def passage_context(passage: str, quotes: list[tuple[int, str]]) -> str:
 
 
 def _locate(passage: str, quotes: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, markers) of each quote found in the passage, in passage order, overlapping quotes merged."""
+    """(start, end, markers) of each quote found in the passage, in order, overlapping quotes merged."""
     found = []
     for n, q in quotes:
         core = q.strip()
@@ -183,8 +183,8 @@ def document_links(items: list[Citation] | list[Passage], public_url: str | None
     for doc_id, numbers in list(by_doc.items())[:MAX_LINKS]:
         url = f"{base}/documents/{url_quote(doc_id, safe='')}"
         if len(url) <= LINK_URL_LIMIT:
-            label = clip(f"{''.join(dict.fromkeys(numbers))} {flat(first[doc_id].title or first[doc_id].source)}",
-                         LINK_LABEL_LIMIT)
+            name = flat(first[doc_id].title or first[doc_id].source)
+            label = clip(f"{''.join(dict.fromkeys(numbers))} {name}", LINK_LABEL_LIMIT)
             links.append((label or doc_id[:LINK_LABEL_LIMIT], url))
     return links
 
@@ -199,7 +199,7 @@ def usable_base_url(public_url: str | None) -> str | None:
 
 
 def passage_pages(citations: list[Citation]) -> list[Page]:
-    """The full cited passages, each once (every quote of it in bold), one embed per passage, split when long."""
+    """The cited passages, each once (every quote of it in bold), one embed per passage, split when long."""
     embeds: list[discord.Embed] = []
     for group in group_by_passage(citations):
         c = group.first

@@ -75,5 +75,6 @@ def answer_view(answer: Answer, links: list[tuple[str, str]] = ()) -> discord.ui
         if answer.citations:
             view.add_item(PassagesButton(answer.answer_id))
     for label, url in links[:5]:
-        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=label, url=url, emoji="📖", row=1))
+        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=label, url=url, emoji="📖",
+                                        row=1))
     return view if view.children else None

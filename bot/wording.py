@@ -28,21 +28,22 @@ _FILLER = frozenset([
 # "does anyone know …", "can you tell me …", "I was wondering …" — dropped when a wh-question follows.
 _WRAPPER = re.compile(
     r"^(?:(?:does|do) (?:anyone|anybody|someone|somebody|you|y'?all|everyone)(?: here)? (?:happen to )?know"
-    r"|(?:can|could|would|will) (?:you|someone|anyone|somebody|anybody)(?: please)? (?:tell|remind|let) (?:me|us)"
-    r"(?: know)?"
+    r"|(?:can|could|would|will) (?:you|someone|anyone|somebody|anybody)(?: please)?"
+    r" (?:tell|remind|let) (?:me|us)(?: know)?"
     r"|i(?: was|'m| am)? (?:wondering|curious)(?: about)?"
     r"|i(?:'d| would) (?:like|love) to know|i (?:want|wanted|need) to know|any (?:idea|ideas|clue)"
-    r"|(?:please )?tell me|(?:please )?remind me)\b[\s,:]*(?=(?:what|who|whom|whose|which|where|when|why|how)\b)",
+    r"|(?:please )?tell me|(?:please )?remind me)\b[\s,:]*"
+    r"(?=(?:what|who|whom|whose|which|where|when|why|how)\b)",
     re.IGNORECASE,
 )
 _WH_ORDER = re.compile(  # "how many paying users X has" → "how many paying users does X have"
     r"^(?P<wh>(?:how (?:many|much)(?: \w+){0,3}|what(?: \w+){0,2}|which(?: \w+){0,2}))"
     r" (?P<subject>(?:\w+ ){0,3}?\w+) (?P<verb>has|have|had)(?P<tail>\W*)$", re.IGNORECASE)
-_SURE_HEDGES = (r"roughly|approximately|approx\.?|more or less|give or take|by any chance|if (?:you|anyone|anybody"
-                r"|someone) knows?|if possible|please|pls|plz|thanks|thank you|thx")
+_SURE_HEDGES = (r"roughly|approximately|approx\.?|more or less|give or take|by any chance"
+                r"|if (?:you|anyone|anybody|someone) knows?|if possible|please|pls|plz|thanks|thank you|thx")
 _COMMA_HEDGES = r"about|around|ish|ty|anyone|anybody|everyone|folks|guys|all|y'?all|team"
-_HEDGE = re.compile(rf"(?:\s*[,;:—–-]\s*(?:{_SURE_HEDGES}|{_COMMA_HEDGES})|\s+(?:{_SURE_HEDGES}))+(?=[\s?!.]*$)",
-                    re.IGNORECASE)
+_HEDGE = re.compile(rf"(?:\s*[,;:—–-]\s*(?:{_SURE_HEDGES}|{_COMMA_HEDGES})|\s+(?:{_SURE_HEDGES}))+"
+                    r"(?=[\s?!.]*$)", re.IGNORECASE)
 _LEAD_IN = re.compile(r"^(?P<lead>[^:;,!?.—–]{1,80}?)\s*(?:[:;,!.—–]|\s-\s)\s*(?P<rest>.+)$", re.DOTALL)
 _INTERJECTIONS = frozenset([
     "so", "ok", "okay", "well", "um", "uh", "er", "hmm", "hey", "hi", "hello", "yo", "btw", "also",
@@ -66,7 +67,7 @@ _GREETING = frozenset([
 
 
 def strip_mentions(text: str) -> str:
-    """`text` without Discord mention syntax (users, roles, channels, @everyone, @here), whitespace collapsed."""
+    """`text` without Discord mention syntax (users, roles, channels, @everyone, @here), spaces collapsed."""
     return " ".join(MENTION.sub(" ", text).split())
 
 

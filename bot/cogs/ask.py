@@ -62,8 +62,9 @@ class Ask(commands.Cog):
 
         async def send(page: Page, view: discord.ui.View | None) -> discord.Message:
             extra = {"view": view} if view is not None else {}
-            return await interaction.followup.send(content=page.content, embeds=page.embeds, ephemeral=private,
-                                                   wait=True, allowed_mentions=NONE, **extra)
+            return await interaction.followup.send(
+                content=page.content, embeds=page.embeds, ephemeral=private, wait=True, allowed_mentions=NONE,
+                **extra)
 
         answer, sent = await self.respond(interaction.user.id, question, conversation, send, send)
         if answer.answered:
@@ -135,7 +136,7 @@ class Ask(commands.Cog):
         mentioned = me in message.mentions or self.role_mentioned(message)
         replied = self.reply_conversation(message)
         in_thread = self.thread_conversation(message.channel)
-        if in_thread is not None:  # in the bot's thread only replies to the bot or mentions of it are questions
+        if in_thread is not None:  # in its thread only replies to the bot or mentions of it are questions
             return Route(self.clean(message), in_thread, False) if replied or mentioned else None
         if replied is not None:
             return Route(self.clean(message), replied, False)
@@ -216,16 +217,18 @@ class Ask(commands.Cog):
 
     async def deliver(self, answer: Answer, first: Send, rest: Send,
                       draft: discord.Message | None = None) -> list[discord.Message]:
-        """Send every page of an answer (the first replaces the draft, if any); the buttons go under the last."""
+        """Send every page of an answer (the first replaces the draft, if any); buttons go under the last."""
         pages = answer_pages(answer)
-        view = answer_view(answer, document_links(answer.citations or answer.related, self.bot.settings.public_url))
+        links = document_links(answer.citations or answer.related, self.bot.settings.public_url)
+        view = answer_view(answer, links)
         sent = []
         for i, page in enumerate(pages):
             page_view = view if i == len(pages) - 1 else None
             if page.content:
                 page.content = clip(page.content, CONTENT_LIMIT)
             if i == 0 and draft is not None:
-                await draft.edit(content=page.content, embeds=page.embeds, view=page_view, allowed_mentions=NONE)
+                await draft.edit(content=page.content, embeds=page.embeds, view=page_view,
+                                 allowed_mentions=NONE)
                 sent.append(draft)
             else:
                 sent.append(await (first if i == 0 else rest)(page, page_view))
@@ -236,7 +239,8 @@ class Ask(commands.Cog):
         for m in messages:
             self.bot.conversations.link(m.id, conversation_id)
 
-    async def open_thread(self, message: discord.Message, channel, question: str, conversation_id: str) -> None:
+    async def open_thread(self, message: discord.Message, channel, question: str,
+                          conversation_id: str) -> None:
         """Open a thread under the first answer message for follow-ups, when the channel allows it."""
         if not isinstance(channel, discord.TextChannel):
             return

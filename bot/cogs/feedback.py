@@ -29,7 +29,7 @@ class Feedback(commands.Cog):
 
     def __init__(self, bot: commands.Bot):
         self.bot = bot
-        self._votes: OrderedDict[tuple[int, str], bool] = OrderedDict()  # last vote seen, for the wording only
+        self._votes: OrderedDict[tuple[int, str], bool] = OrderedDict()  # last vote seen, for wording only
 
     async def cog_load(self) -> None:
         """Register the dynamic buttons so clicks on old messages are routed after a restart."""

@@ -34,7 +34,8 @@ async def test_mention_gets_an_embed_answer_with_buttons_and_a_thread(world, fee
     assert "25,000 paying users" in first.description and "[1]" in first.description
     assert sources.fields[0].name.startswith("[1] Kuaishou's Keling is merely the next target")
     assert "2024-12-27" in sources.fields[0].name
-    assert "**[1]**" in sources.fields[0].value and "25,000" not in sources.fields[0].value  # context, not repeat
+    value = sources.fields[0].value
+    assert "**[1]**" in value and "25,000" not in value  # the context, not the answer again
     assert first.footer.text is None  # no index version, no milliseconds
     ids = custom_ids(answer)
     answer_id = ids[0].rsplit(":", 1)[1]
@@ -141,7 +142,8 @@ async def test_allow_list_limits_where_the_bot_answers(world):
 async def test_invalid_question_gets_a_member_worded_line_privately(world):
     result = await world.alice.slash(world.channel, "ask", question="why " * 300)
     assert result.ephemeral and first_callback_type(world.env) == 4  # refused at once, not deferred
-    assert result.response.content == "⚠️ that question is 1,199 characters long; please keep it under 1,000 characters"
+    assert result.response.content == (
+        "⚠️ that question is 1,199 characters long; please keep it under 1,000 characters")
     (error,) = world.env.errors
     assert isinstance(error.original, InputError)
     assert "REELQA" not in result.response.content
@@ -166,8 +168,8 @@ async def test_long_answers_are_split_within_limits_and_keep_every_citation(worl
     def long_ask(question, top_k=None, conversation_id=None):
         """The real answer, inflated to 30 citations: the real service never writes this much."""
         real = real_ask(question, top_k, conversation_id)
-        cites = [real.citations[0].model_copy(update={"n": i, "passage": f"{real.citations[0].passage} ({i})"})
-                 for i in range(1, 31)]
+        first = real.citations[0]
+        cites = [first.model_copy(update={"n": i, "passage": f"{first.passage} ({i})"}) for i in range(1, 31)]
         text = " ".join(f"{c.quote} [{c.n}]" for c in cites)
         return real.model_copy(update={"answer": text, "citations": cites})
 

@@ -7,8 +7,8 @@ from bot_helpers import ask_by_mention, bot_answers, text_of
 
 JIMENG = "How many paying users does Jimeng have?"
 COOLDOWN = 11
-TOPIC_FIX = ("the service's topic-keeping fix in rag/conversation.py (issue 12 item 1) lands from another branch; "
-             "remove this xfail after merging it")
+TOPIC_FIX = ("the service's topic-keeping fix in rag/conversation.py (issue 12 item 1) lands from another "
+             "branch; remove this xfail after merging it")
 
 
 @pytest.fixture

@@ -190,7 +190,8 @@ def test_any_answer_fits_every_discord_limit_and_keeps_every_citation(answer):
         leads = [re.match(r"(?:\[\d+\])+", n) for n in names]
         shown = [int(x) for m in leads if m for x in re.findall(r"\d+", m.group())]
         assert sorted(shown) == sorted(c.n for c in answer.citations)  # every citation once
-        assert len(names) == len({(c.doc_id, c.passage or c.quote) for c in answer.citations})  # one per passage
+        passages = {(c.doc_id, c.passage or c.quote) for c in answer.citations}
+        assert len(names) == len(passages)  # one field per passage
         texts = [e.description for e in embeds if not e.fields and e.colour == ANSWERED_COLOUR]
         assert squash("".join(texts)) == squash(escape_markdown(answer.answer)) or not answer.answer.strip()
         markers = len(MARKER.findall(escape_markdown(answer.answer)))
@@ -283,8 +284,9 @@ def comparison_answer() -> Answer:
     other = "Another passage of the same article. It says something else entirely."
     cites.append(Citation(n=3, doc_id="k", source="k.txt", title="One long article title", date="2024-12-27",
                           quote="It says something else entirely.", start=500, end=532, passage=other))
-    return Answer(question="Who has more users?", answer=f"{q1} [1] {q2} [2] It says something else entirely. [3]",
-                  answered=True, citations=cites, answer_id="c" * 32)
+    text = f"{q1} [1] {q2} [2] It says something else entirely. [3]"
+    return Answer(question="Who has more users?", answer=text, answered=True, citations=cites,
+                  answer_id="c" * 32)
 
 
 def test_two_quotes_from_one_passage_share_one_field_and_the_title_is_shown_once():

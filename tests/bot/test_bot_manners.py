@@ -1,5 +1,5 @@
 """Manners through SimCord over the real service: mentions stripped everywhere, chatty wording, who is asking
-in the bot's threads, small talk, cooldowns spent only on answers, threads only for answers, member wording."""
+in the bot's threads, small talk, cooldowns spent only on answers, threads only for answers, wording."""
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -22,7 +22,8 @@ def reactions_added(env) -> list[str]:
 
 async def test_slash_ask_strips_every_kind_of_mention(world):
     role = world.guild.create_role("Fans")
-    question = f"<@{world.admin.id}> <@!{world.admin.id}> <@&{role.id}> <#{world.channel.id}> @everyone @here {JIMENG}"
+    admin, channel = world.admin.id, world.channel.id
+    question = f"<@{admin}> <@!{admin}> <@&{role.id}> <#{channel}> @everyone @here {JIMENG}"
     result = await world.alice.slash(world.channel, "ask", question=question)
 
     answer = shown(result)
@@ -39,7 +40,8 @@ async def test_chatty_wording_is_answered_as_the_question_it_contains(world):
 
 
 async def test_greetings_and_wrappers_are_dropped_too(world):
-    answer = await ask_by_mention(world, world.alice, "hey all, does anyone know how many paying users Jimeng has?")
+    answer = await ask_by_mention(
+        world, world.alice, "hey all, does anyone know how many paying users Jimeng has?")
     assert answer.embeds[0].title == JIMENG and "25,000" in answer.embeds[0].description
 
 

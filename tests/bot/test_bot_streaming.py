@@ -14,6 +14,7 @@ import pytest
 from bot_helpers import bot_answers, custom_ids, message_requests
 
 from bot.answers import WRITING
+from rag.errors import IndexBusyError
 from rag.service import QAService
 from rag.store import IndexVersions
 
@@ -31,12 +32,15 @@ class ScriptedStream(QAService):
 
     env = None
     step = 0.4
+    fail_after: int | None = None  # pieces written before the stream fails
 
     def ask_stream(self, question, top_k=None, conversation_id=None):
         real = self.ask(question, top_k, conversation_id)
         words = f"{UNSUPPORTED} {real.answer}".split(" ")
         pieces = [" ".join(words[i:i + 6]) + " " for i in range(0, len(words), 6)]
         for i, piece in enumerate(pieces, 1):
+            if i - 1 == self.fail_after:
+                raise IndexBusyError("the index is being rebuilt; ask again in a minute")
             self.env.backend.clock.advance(self.step)
             yield piece
             if i == 1:
@@ -111,3 +115,15 @@ async def test_a_slash_answer_grows_then_is_replaced_by_the_verified_answer(worl
     assert len(shown) == 1
     assert "9 billion" not in shown[0].embeds[0].description and "25,000" in shown[0].embeds[0].description
     assert custom_ids(shown[0])
+
+
+@pytest.mark.simcord(settle_timeout=30)
+async def test_a_stream_that_fails_leaves_one_error_line_not_a_half_written_draft(world, service):
+    service.env, service.fail_after = world.env, 2
+    await world.alice.send(world.channel, f"{world.bot_mention} {JIMENG}")
+
+    assert answer_payloads(world.env)[0][1]["embeds"][0]["footer"]["text"] == WRITING  # a draft was shown
+    assert any(r.method == "DELETE" for r in world.env.http_requests)  # ...and removed
+    (reply,) = bot_answers(world.channel, world.env.bot)
+    assert reply.content == "⚠️ the index is being rebuilt; ask again in a minute" and not reply.embeds
+    assert not world.channel.threads

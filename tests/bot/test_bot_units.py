@@ -143,7 +143,8 @@ def test_an_older_feedback_database_gains_the_voter_column(tmp_path):
             CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT NOT NULL,
               helpful INTEGER NOT NULL, comment TEXT, channel TEXT, created_at REAL NOT NULL);
             INSERT INTO answers VALUES ('old', 'q', 'a', 1, '[]', 'v1', 'http', 0);
-            INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) VALUES ('old', 1, 'ok', 'http', 0);
+            INSERT INTO feedback (answer_id, helpful, comment, channel, created_at)
+              VALUES ('old', 1, 'ok', 'http', 0);
         """)
     store = FeedbackStore(path)
     store.set_vote("old", "discord:1", False, "discord")
