@@ -57,6 +57,8 @@ async def test_a_link_button_opens_the_document_view_when_the_public_url_is_set(
 
 
 @pytest.mark.bot_settings(public_url="qa.example.org")
-async def test_an_unusable_public_url_gives_no_link_instead_of_a_failed_message(world):
+async def test_an_unusable_public_url_gives_no_link_instead_of_a_failed_message(world, caplog):
     answer = await ask_by_mention(world, world.alice, JIMENG)
     assert "25,000" in text_of(answer) and link_buttons(answer) == []
+    assert any("REELQA_PUBLIC_URL='qa.example.org' is not an http(s) address" in r.getMessage()
+               for r in caplog.get_records("setup"))  # the operator is told once, at start-up
