@@ -1,7 +1,9 @@
 """Unit tests of the bot's small pieces: error wording, cooldowns, conversations, checks, stored passages."""
 from __future__ import annotations
 
+import itertools
 import logging
+import time
 from types import SimpleNamespace
 
 import discord
@@ -12,6 +14,7 @@ from bot.checks import ChannelNotAllowed, CooldownActive, NotAdmin, channel_allo
 from bot.cogs.ask import strip_mentions
 from bot.cogs.errors import APOLOGY, describe
 from bot.state import ConversationIndex, Cooldowns, Wait
+from bot.streaming import EditPacer, stream_answer
 from bot.wording import check_question, is_greeting, is_small_talk, tidy_question
 from rag.errors import IndexBusyError, InputError
 from rag.feedback import FeedbackStore
@@ -177,3 +180,47 @@ async def test_unexpected_failures_get_an_apology_and_are_logged(world, service,
     logged = [r for r in caplog.records if r.name == "reelqa.bot" and r.levelno == logging.ERROR]
     assert len(logged) == 2 and all("disk on fire" in str(r.exc_info[1]) for r in logged)
     assert len(world.env.errors) == 1  # the slash-command failure also reached the tree's error hook
+
+
+class PiecesThenAnswer:
+    """A stand-in for the service's stream contract (text pieces, a pause, then the Answer); no Discord here."""
+
+    def __init__(self, pieces: list[str], pause: float):
+        self.pieces, self.pause = pieces, pause
+
+    def ask_stream(self, question, top_k=None, conversation_id=None):
+        for piece in self.pieces:
+            time.sleep(0.005)
+            yield piece
+        time.sleep(self.pause)  # the model stops writing for a while before verification finishes
+        yield Answer(question=question, answer="final [1]", answered=True, answer_id="s1")
+
+
+async def test_streamed_text_is_shown_paced_and_flushed_when_the_writer_pauses():
+    interval = 0.05
+    pieces = [f"w{i} " for i in range(30)]
+    shows: list[tuple[float, str]] = []
+
+    async def show(text: str) -> None:
+        shows.append((time.monotonic(), text))
+
+    answer = await stream_answer(PiecesThenAnswer(pieces, pause=6 * interval), "q?", "c", show, EditPacer(interval))
+
+    assert answer.answer == "final [1]"
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(shows)]
+    assert all(gap >= interval * 0.999 for gap in gaps)  # never two edits within the interval
+    assert shows[-1][1] == "".join(pieces)  # the pause let the timer show everything written so far
+    assert all(b[1].startswith(a[1]) for a, b in itertools.pairwise(shows))
+
+
+async def test_a_stream_failure_reaches_the_caller():
+    class Broken:
+        def ask_stream(self, question, top_k=None, conversation_id=None):
+            yield "partial "
+            raise IndexBusyError("busy")
+
+    async def show(text: str) -> None:
+        return None
+
+    with pytest.raises(IndexBusyError):
+        await stream_answer(Broken(), "q?", "c", show)
