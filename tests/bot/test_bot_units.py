@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import time
 from types import SimpleNamespace
 
 import discord
 import pytest
 from discord import app_commands
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.checks import ChannelNotAllowed, CooldownActive, NotAdmin, channel_allowed, is_admin
 from bot.cogs.ask import strip_mentions
 from bot.cogs.errors import APOLOGY, describe
 from bot.state import ConversationIndex, Cooldowns, Wait
 from bot.streaming import EditPacer, stream_answer
-from bot.wording import check_question, is_greeting, is_small_talk, tidy_question
+from bot.wording import MENTION, check_question, is_greeting, is_small_talk, tidy_question
 from rag.errors import IndexBusyError, InputError
 from rag.feedback import FeedbackStore
 from rag.schemas import Answer, Citation
@@ -224,3 +227,20 @@ async def test_a_stream_failure_reaches_the_caller():
 
     with pytest.raises(IndexBusyError):
         await stream_answer(Broken(), "q?", "c", show)
+
+
+chat = st.lists(st.one_of(
+    st.sampled_from(["hey", "Hi all,", "quick question:", "<@123>", "<@&5>", "@everyone", "@here", "<#9>",
+                     "does anyone know", "roughly", ", please", "thanks", "?", "!", ":", "—", "so,"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)),
+    min_size=1, max_size=12).map(" ".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=chat)
+def test_tidying_never_loses_the_whole_question_or_leaves_a_mention(text):
+    tidy = tidy_question(text)
+    assert not MENTION.search(tidy)
+    if re.search(r"[^\W_]", strip_mentions(text)):
+        assert re.search(r"[^\W_]", tidy)  # something of the message is always left to ask
+    assert len(tidy) <= len(strip_mentions(text)) + len(" does have")
