@@ -78,7 +78,7 @@ class SentenceTransformerEmbedder:
         """Vector width."""
         getter = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        return int(getter())
+        return int(getter() or 0)
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the word-piece tokens the model would see."""
