@@ -19,10 +19,11 @@ BODY, HEADING, BYLINE, DATELINE = "body", "heading", "byline", "dateline"
 _MD_HEADING = re.compile(r"#{1,6}\s+\S|#{1,6}$")
 _SETEXT = re.compile(r"(=+|-+)\s*")
 _RULE = re.compile(r"[\W_]+")  # a line with no letter, digit or CJK character
+_BULLET = re.compile(r"[-*+•·▪]\s")
 _LIST_ITEM = re.compile(r"([-*+•·▪]|\d{1,3}[.)、]|[(（]?\d{1,3}[)）])\s*")
 _BYLINE = re.compile(r"(?i:(written|words|text|reporting|photos?) )?(?i:by)\s*[:|｜：]?\s*[A-Z\u4e00-\u9fff]"
                      r"|(?i:author|authors|reporter|reporters|editor|editors|writer)\s*[:|｜：]"
-                     r"|(作者|文|撰文|记者|编辑|责编|来源|出品)\s*[:|｜：/]")
+                     r"|(作者|文|撰文|记者|编辑|责编|来源|出品)\s*[:|｜：/／]")
 _DATE = re.compile(r"\b(19|20)\d{2}[-/.年]\d{1,2}|\b\d{1,2}[/.-]\d{1,2}[/.-]?\s*(19|20)\d{2}\b|\b(19|20)\d{2}\b.*"
                    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
                    r"nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2}|\d{1,2}月\d{1,2}日", re.I)
@@ -104,7 +105,7 @@ def _short(text: str, max_words: int) -> bool:
 
 def _title_like(text: str) -> bool:
     """A short line without sentence punctuation at its end, not a list item or table row."""
-    if not text or _SENTENCE_END.search(text) or _LIST_ITEM.match(text) or "|" in text:
+    if not text or _SENTENCE_END.search(text) or _BULLET.match(text) or "|" in text:
         return False
     cjk = sum(has_cjk(ch) for ch in text)
     return len(text.split()) <= MAX_TITLE_WORDS and cjk <= MAX_TITLE_CJK and any(ch.isalpha() for ch in text)

@@ -15,7 +15,7 @@ import yaml
 from index.html import extract_html
 from rag.errors import DocumentError
 from rag.schemas import DocumentMeta, LoadedDocument
-from rag.text import sha256
+from rag.text import has_cjk, sha256
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 SIDECAR = ".meta.yaml"
@@ -178,8 +178,27 @@ def _pdf_text(path: Path, source: str) -> tuple[str, dict[str, Any]]:
         raise DocumentError(source, f"is not a readable PDF ({type(exc).__name__})", "re-export it") from None
     if re.search(r"\.(docx?|pptx?|pdf|odt|tex)$|^untitled$|^microsoft word", meta["title"], re.I):
         meta["title"] = ""  # a file name, not a title
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    text = "\n\n".join(_unwrap(p.strip()) for p in pages if p.strip())
     return text, {k: v for k, v in meta.items() if v}
+
+
+def _unwrap(page: str, wide: int = 60) -> str:
+    """Join the hard-wrapped lines of a PDF page back into paragraphs (headings and short lines stay lines).
+
+    A line continues the previous one when that one has no sentence end and either is long (a wrapped line)
+    or the new line starts in lower case.
+    """
+    out: list[str] = []
+    for line in (ln.strip() for ln in page.split("\n")):
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        if prev and not re.search(r"[.!?:;。！？：；]['\"”’)）]*$", prev) and (len(prev) >= wide or line[0].islower()):
+            joiner = "" if has_cjk(prev[-1]) and has_cjk(line[0]) else " "
+            out[-1] = prev + joiner + line
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _pdf_field(info: Any, key: str) -> str:
