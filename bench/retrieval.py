@@ -136,7 +136,6 @@ def main() -> None:
         rankings[name] = [list(np.argsort(-(passages @ qv))[:DEPTH]) for qv in queries]
     lexical = LexicalIndex(sentences)
     rankings["bm25"] = [[p for p, _ in lexical.search(q["question"], DEPTH)] for q, _ in questions]
-    names = args.models.split(",")
     singles = list(rankings)
     cjk = [has_cjk(s) for s in sentences]
     asked_cjk = [has_cjk(q["question"]) for q, _ in questions]
