@@ -25,6 +25,7 @@ from index.chunking import BODY, sentence_units
 from index.loaders import find_documents, load_document
 from rag.lexical import LexicalIndex
 from rag.retrieve import fuse as rag_fuse
+from rag.retrieve import make_room
 from rag.text import has_cjk
 
 RRF_K = 60
@@ -90,7 +91,8 @@ def rank_of(ranking: list[int], gold: set[int]) -> int | None:
     return next((r for r, pos in enumerate(ranking) if pos in gold), None)
 
 
-def fuse(named: dict[str, list[int]], cjk: list[bool], question_cjk: bool, plain: bool) -> list[int]:
+def fuse(named: dict[str, list[int]], cjk: list[bool], question_cjk: bool, plain: bool,
+         cross_weight: float = 0.5) -> list[int]:
     """Plain RRF (every list counts once) or the project's language-aware fusion (`rag.retrieve.fuse`)."""
     if plain:
         scores: dict[int, float] = {}
@@ -99,7 +101,9 @@ def fuse(named: dict[str, list[int]], cjk: list[bool], question_cjk: bool, plain
                 scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + r + 1)
     else:
         roles = {"minilm": "dense", "bm25": "bm25"}
-        scores = rag_fuse({roles.get(n, "multilingual"): r[:DEPTH] for n, r in named.items()}, cjk, question_cjk)
+        scores = rag_fuse({roles.get(n, "multilingual"): r[:DEPTH] for n, r in named.items()}, cjk, question_cjk,
+                          cross_weight=cross_weight)
+        return make_room(sorted(scores, key=lambda p: -scores[p]), cjk, question_cjk)
     return sorted(scores, key=lambda p: -scores[p])
 
 
@@ -117,6 +121,8 @@ def main() -> None:
     parser.add_argument("--corpus", default="tests/data/devcorpus/docs")
     parser.add_argument("--models", default="minilm,use-v3,e5-small")
     parser.add_argument("--json", default="")
+    parser.add_argument("--cross-weights", type=lambda v: [float(x) for x in v.split(",")], default=[0.25, 0.5, 1.0])
+    parser.add_argument("--cache", default="", help="folder to keep embeddings in between runs")
     args = parser.parse_args()
     sentences = load_sentences(Path(args.corpus))
     questions = [q for q in map(json.loads, Path(args.gold).read_text(encoding="utf-8").splitlines())
@@ -125,14 +131,22 @@ def main() -> None:
     rankings: dict[str, list[list[int]]] = {}
     timing = {}
     for name in args.models.split(","):
-        model = E5Model() if name == "e5-small" else ProjectModel(name)
-        started = time.perf_counter()
-        passages = model.embed_passages(sentences)
-        per_1000 = (time.perf_counter() - started) / len(sentences) * 1000
-        started = time.perf_counter()
-        queries = model.embed_queries([q["question"] for q, _ in questions])
-        per_query = (time.perf_counter() - started) / len(questions) * 1000
-        timing[name] = {"s_per_1000_sentences": round(per_1000, 1), "ms_per_question": round(per_query, 1)}
+        cached = Path(args.cache) / f"{name}-{len(sentences)}-{len(questions)}.npz" if args.cache else None
+        if cached and cached.exists():
+            with np.load(cached) as z:
+                passages, queries = z["passages"], z["queries"]
+        else:
+            model = E5Model() if name == "e5-small" else ProjectModel(name)
+            started = time.perf_counter()
+            passages = model.embed_passages(sentences)
+            per_1000 = (time.perf_counter() - started) / len(sentences) * 1000
+            started = time.perf_counter()
+            queries = model.embed_queries([q["question"] for q, _ in questions])
+            per_query = (time.perf_counter() - started) / len(questions) * 1000
+            timing[name] = {"s_per_1000_sentences": round(per_1000, 1), "ms_per_question": round(per_query, 1)}
+            if cached:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(cached, passages=passages, queries=queries)
         rankings[name] = [list(np.argsort(-(passages @ qv))[:DEPTH]) for qv in queries]
     lexical = LexicalIndex(sentences)
     rankings["bm25"] = [[p for p, _ in lexical.search(q["question"], DEPTH)] for q, _ in questions]
@@ -143,11 +157,14 @@ def main() -> None:
         for combo in itertools.combinations(singles, size):
             if "bm25" not in combo:
                 continue
-            for plain in (True, False):
-                if not plain and sum(n not in ("minilm", "bm25") for n in combo) != 1:
-                    continue  # the language-aware fusion takes one multilingual model
-                rankings["+".join(combo) + (" (rrf)" if plain else " (by language)")] = [
-                    fuse({n: rankings[n][i] for n in combo}, cjk, asked_cjk[i], plain) for i in range(len(questions))]
+            rankings["+".join(combo) + " (rrf)"] = [
+                fuse({n: rankings[n][i] for n in combo}, cjk, asked_cjk[i], True) for i in range(len(questions))]
+            if sum(n not in ("minilm", "bm25") for n in combo) != 1:
+                continue  # the language-aware fusion takes one multilingual model
+            for weight in args.cross_weights:
+                rankings["+".join(combo) + f" (by language, cross {weight})"] = [
+                    fuse({n: rankings[n][i] for n in combo}, cjk, asked_cjk[i], False, weight)
+                    for i in range(len(questions))]
     report: dict = {"sentences": len(sentences), "questions": len(questions), "timing": timing, "retrievers": {}}
     groups = {
         "all": list(range(len(questions))),

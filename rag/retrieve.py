@@ -16,10 +16,13 @@ from rag.store import IndexVersions, VersionStore
 from rag.text import has_cjk
 
 RRF_K = 60
+CROSS_WEIGHT = 0.5  # weight of a sentence in the other language than the question's (see `fuse`)
+OTHER_LANGUAGE_SLOTS = (2, 4)  # where the best other-language sentences stand at the latest (see `make_room`)
 
 
 def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool,
-         dense_reads_chinese: bool = False, dense_query_cjk: bool | None = None) -> dict[int, float]:
+         dense_reads_chinese: bool = False, dense_query_cjk: bool | None = None,
+         cross_weight: float = CROSS_WEIGHT) -> dict[int, float]:
     """Reciprocal-rank fusion that gives each language of a mixed corpus a fair hearing.
 
     `rankings` maps a retriever ("dense", "bm25", "multilingual") to sentence positions, best first; `cjk[pos]`
@@ -29,7 +32,8 @@ def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool
     ranks over the retrievers that can rank its language: the English dense model reads only non-Chinese
     sentences, BM25 only sentences in the question's script, the multilingual model both. An English dense model
     given a Chinese query (`dense_query_cjk`, default `question_cjk`) has not read the question: its list is left
-    out.
+    out. Sentences in the other language than the question's are weighted by `cross_weight`: only one model
+    vouches for them, across languages, where its similarities are least reliable.
     """
     if (question_cjk if dense_query_cjk is None else dense_query_cjk) and not dense_reads_chinese:
         rankings = {name: ranking for name, ranking in rankings.items() if name != "dense"}
@@ -54,7 +58,28 @@ def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool
         return max(count, 1)
 
     share = {True: readers(True), False: readers(False)}
-    return {pos: total / share[cjk[pos]] for pos, total in totals.items()}
+    weight = {question_cjk: 1.0, not question_cjk: cross_weight}
+    return {pos: total * weight[cjk[pos]] / share[cjk[pos]] for pos, total in totals.items()}
+
+
+def make_room(order: list[int], cjk: Sequence[bool], question_cjk: bool,
+              slots: tuple[int, ...] = OTHER_LANGUAGE_SLOTS) -> list[int]:
+    """The fused order with the best sentences of the other language moved up to `slots` (0-based) if lower.
+
+    In a mixed-language corpus the answer to a question may sit only in the other language, where every
+    retriever is weakest; the best of them are kept in view (the top 5 holds two) without displacing the
+    question-language leaders above them.
+    """
+    others = [pos for pos in order if cjk[pos] != question_cjk][:len(slots)]
+    if not others:
+        return order
+    rest = [pos for pos in order if pos not in others]
+    for slot, pos in zip(slots, others):
+        if order.index(pos) > slot:
+            rest.insert(slot, pos)
+        else:
+            rest.insert(order.index(pos), pos)
+    return rest
 
 
 @dataclass
@@ -95,6 +120,7 @@ class Candidate:
     dense_rank: int | None = None
     multilingual_rank: int | None = None
     bm25_rank: int | None = None
+    fused_rank: int = 0  # 0-based position in the retrieval order (the list `candidates` returns)
     neighbour_of: int | None = None  # pos of the fused candidate this one sits next to, when it joined that way
     date: str = ""  # the document's date (ISO YYYY-MM-DD when known)
     section: str = ""  # the heading the sentence sits under
@@ -194,8 +220,8 @@ class HybridRetriever:
 
     def candidates(self, view: IndexView, dense_query: str, lexical_query: str,
                    multilingual_query: str | None = None) -> list[Candidate]:
-        """Sentences ranked best first by reciprocal rank fusion (see `fuse`), each with every retriever's score
-        and rank.
+        """Sentences ranked best first by reciprocal rank fusion (see `fuse` and `make_room`), each with every
+        retriever's score and rank; sentences that joined only as neighbours come last.
 
         The multilingual model reads `multilingual_query` (the question as asked, in any language) when the index
         has multilingual vectors: it is what finds a Chinese passage for an English question and the reverse.
@@ -217,7 +243,13 @@ class HybridRetriever:
             found[pos].rrf = score
         self._add_neighbours(view, found)
         self._fill_dense(view, found, qvec)
-        return sorted(found.values(), key=lambda c: -c.rrf)
+        order = sorted(fused, key=lambda pos: -fused[pos])
+        if "multilingual" in rankings:
+            order = make_room(order, view.sentence_cjk, has_cjk(lexical_query))
+        order += sorted((pos for pos in found if pos not in fused), key=lambda pos: -found[pos].dense)
+        for rank, pos in enumerate(order):
+            found[pos].fused_rank = rank
+        return [found[pos] for pos in order]
 
     @staticmethod
     def _new(view: IndexView, pos: int, neighbour_of: int | None = None) -> Candidate:

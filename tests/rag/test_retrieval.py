@@ -67,7 +67,7 @@ def test_candidates_carry_each_retrievers_score_and_zero_based_rank(retriever, v
             assert cand.neighbour_of is not None and cand.rrf == 0.0  # joined as a neighbour only
         span = view.sentences[cand.pos]
         assert (cand.date, cand.section) == (span.date, span.section)
-    assert [c.rrf for c in candidates] == sorted((c.rrf for c in candidates), reverse=True)
+    assert [c.fused_rank for c in candidates] == list(range(len(candidates)))
 
 
 def test_headings_bylines_and_datelines_are_never_candidate_sentences(view):
