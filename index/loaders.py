@@ -49,7 +49,10 @@ def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
             meta, body_start = _front_matter(text, source)
     if not text[body_start:].strip():
         raise DocumentError(source, "has no text", "add text or remove the file")
-    meta = {**meta, **_sidecar(path, source)}  # a sidecar is the user's word: it wins over extracted metadata
+    sidecar = _sidecar(path, source)
+    # Front matter and a sidecar are both the user's word (front matter wins, as it sits in the file); either wins
+    # over metadata extracted from an HTML page or a PDF.
+    meta = {**meta, **sidecar} if suffix in (".pdf", ".html", ".htm") else {**sidecar, **meta}
     return LoadedDocument(meta=_meta(source, meta, text, body_start), text=text,
                           body_start=body_start, sha256=sha256(text))
 
