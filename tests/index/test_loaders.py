@@ -128,8 +128,8 @@ def test_html_main_text_title_date_and_byline_without_boilerplate(tmp_path):
 
 @pytest.mark.parametrize("head, expected", [
     ('<meta property="article:published_time" content="2024-11-20T09:30:00+08:00">', "2024-11-20"),
-    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-     '"headline": "Kling adds lip sync", "datePublished": "2025-01-15T08:00:00Z"}</script>', "2025-01-15"),
+    (('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+      '"headline": "Kling adds lip sync", "datePublished": "2025-01-15T08:00:00Z"}</script>'), "2025-01-15"),
 ])
 def test_html_dates_from_open_graph_and_json_ld(tmp_path, head, expected):
     page = BOILERPLATE_PAGE.replace('<meta name="date" content="2025-03-04">', head)
