@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
-_BYLINE_TEXT = re.compile(r"^\s*((written |words |text |reporting )?by\b|作者|文\s*[|｜/:：]|撰文|记者)", re.I)
-_AUTHOR_AFTER = re.compile(r"(?:\bby\b|作者|撰文|记者|文)\s*[:|｜：/]?\s*(.+)", re.I)
+_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
+_BYLINE_TEXT = re.compile(r"^\s*((written |words |text |reporting )?by\b|作者|文\s*[|｜/:：]|撰文|记者)", re.IGNORECASE)
+_AUTHOR_AFTER = re.compile(r"(?:\bby\b|作者|撰文|记者|文)\s*[:|｜：/]?\s*(.+)", re.IGNORECASE)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|，|、|;|\band\b|&|和)\s*")
-_DATE_TAIL = re.compile(r"\s*(?:[·|｜—–-]|\bon\b|\bupdated\b|\bpublished\b).*$|\s+\d.*$", re.I)
+_DATE_TAIL = re.compile(r"\s*(?:[·|｜—–-]|\bon\b|\bupdated\b|\bpublished\b).*$|\s+\d.*$", re.IGNORECASE)
 
 
 @dataclass
