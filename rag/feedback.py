@@ -51,7 +51,7 @@ class FeedbackStore:
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def set_vote(self, answer_id: str, voter: str, helpful: bool, channel: str = "http") -> int:
         """One vote per answer and voter: changing it updates the voter's row instead of adding one; returns its id."""
