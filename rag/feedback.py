@@ -65,7 +65,7 @@ class FeedbackStore:
                 return int(row[0])
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at, voter) "
                              "VALUES (?,?,?,?,?,?)", (answer_id, int(helpful), None, channel, time.time(), voter))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def citations_for(self, answer_id: str) -> list[Citation] | None:
         """The citations recorded with an answer, or None when the answer is unknown."""

@@ -47,13 +47,13 @@ async def test_mention_gets_an_embed_answer_with_buttons_and_a_thread(world, fee
 
 async def test_slash_ask_defers_then_follows_up_without_blocking_the_loop(world, service, monkeypatch):
     threads = []
-    real_ask = service.ask
+    real_stream = service.ask_stream
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread())
-        return real_ask(*args, **kwargs)
+        yield from real_stream(*args, **kwargs)
 
-    monkeypatch.setattr(service, "ask", spy)
+    monkeypatch.setattr(service, "ask_stream", spy)
     result = await world.alice.slash(world.channel, "ask", question="How many paying users does Keling have?")
 
     assert result.acknowledged and not result.ephemeral
@@ -173,7 +173,10 @@ async def test_long_answers_are_split_within_limits_and_keep_every_citation(worl
         text = " ".join(f"{c.quote} [{c.n}]" for c in cites)
         return real.model_copy(update={"answer": text, "citations": cites})
 
-    monkeypatch.setattr(service, "ask", long_ask)
+    def long_stream(question, top_k=None, conversation_id=None):
+        yield long_ask(question, top_k, conversation_id)
+
+    monkeypatch.setattr(service, "ask_stream", long_stream)
     await world.alice.send(world.channel, f"{world.bot_mention} {JIMENG}")
     sent = bot_answers(world.channel, world.env.bot)
 

@@ -475,7 +475,7 @@ def test_a_quote_spanning_two_embeds_stays_bold_in_both():
 
 def test_a_long_title_starting_with_a_marker_keeps_the_field_number():
     """Regression: a related title '[1] …' longer than the field limit was cut to 'Related…'."""
-    from bot.formatting import related_field, source_field
+    from bot.sources import related_field, source_fields
 
     passage = Passage(doc_id="d", source="d.txt", title="[1] " + "x" * 400, date="2024-01-01",
                       start=0, end=4, text="text")
@@ -483,5 +483,5 @@ def test_a_long_title_starting_with_a_marker_keeps_the_field_number():
     assert name.startswith("Related 3: [1]") and name.endswith(" — 2024-01-01") and len(name) <= 256
     citation = Citation(n=2, doc_id="d", source="d.txt", title="word " * 80, quote="q", start=0, end=1,
                         passage="q")
-    name, _ = source_field(citation)
+    ((name, _),) = source_fields([citation])
     assert name.startswith("[2] word") and len(name) <= 256

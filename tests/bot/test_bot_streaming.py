@@ -14,7 +14,10 @@ import pytest
 from bot_helpers import bot_answers, custom_ids, message_requests
 
 from bot.answers import WRITING
+from rag.answer import ExtractiveAnswerer
+from rag.answerers import Extractive, SentenceSearch
 from rag.errors import IndexBusyError
+from rag.retrieve import HybridRetriever
 from rag.service import QAService
 from rag.store import IndexVersions
 
@@ -61,8 +64,10 @@ class ScriptedStream(QAService):
 
 @pytest.fixture
 def service(built_data_dir, embedder, multilingual, glossary):
-    """The scripted-stream service over the shared built index (the bot fixture picks it up)."""
-    return ScriptedStream(IndexVersions(built_data_dir), embedder, multilingual, glossary)
+    """The scripted-stream service over the shared built index, wired like the composition root's."""
+    scorer = ExtractiveAnswerer()
+    search = SentenceSearch(HybridRetriever(embedder, multilingual), scorer, glossary)
+    return ScriptedStream(IndexVersions(built_data_dir), search, Extractive(scorer))
 
 
 def answer_payloads(env) -> list[tuple[str, dict]]:

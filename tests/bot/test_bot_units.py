@@ -172,7 +172,7 @@ async def test_unexpected_failures_get_an_apology_and_are_logged(world, service,
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(service, "ask", broken)
+    monkeypatch.setattr(service, "ask_stream", broken)
     await world.alice.send(world.channel, f"{world.bot_mention} How many paying users does Jimeng have?")
     reply = [m for m in world.channel.history() if m.author.id == world.env.bot.user.id][-1]
     assert reply.content == APOLOGY
