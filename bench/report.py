@@ -169,6 +169,11 @@ def _summary_latency(results: dict) -> None:
             level["mean_ms"] = round(statistics.mean(times) * 1000, 2) if times else None
 
 
+def rewrite(out: Path) -> None:
+    """Render the table, JSON and plots again from a run's raw figures (raw.json), without measuring."""
+    write(json.loads((out / "raw.json").read_text()), out)
+
+
 def write(results: dict, out: Path) -> None:
     """Write results.md, results.json, latency.png and throughput.png into `out`."""
     out.mkdir(parents=True, exist_ok=True)
@@ -182,3 +187,9 @@ def write(results: dict, out: Path) -> None:
         for side in ("stock_serve", "reelqa_serve"):
             r[side].pop("latency_s")
     (out / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    import sys
+
+    rewrite(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent)

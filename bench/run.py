@@ -128,6 +128,8 @@ def main() -> None:
             print("[bench] levers", flush=True)
             results["levers"], results["profile"] = measure_levers(Path(tmp) / cfg["corpora"][-1] / "corpus")
     results["meta"]["took_s"] = round(time.perf_counter() - started, 1)
+    cfg["out"].mkdir(parents=True, exist_ok=True)
+    (cfg["out"] / "raw.json").write_text(json.dumps(results, ensure_ascii=False, default=str))
     report.write(results, cfg["out"])
     print((cfg["out"] / "results.md").read_text())
 

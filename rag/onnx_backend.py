@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,8 @@ def _export(model_path: Path, target: Path) -> None:
     sample = tokenizer(["a short one", "a somewhat longer sample sentence to trace"], padding=True,
                        return_tensors="pt")
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():  # tracer warnings mean nothing to a user
+        warnings.simplefilter("ignore")
         torch.onnx.export(TokenVectors(model), tuple(sample[k] for k in INPUTS), str(tmp), input_names=list(INPUTS),
                           output_names=["token_vectors"], opset_version=17, dynamo=False,
                           dynamic_axes={k: {0: "batch", 1: "tokens"} for k in (*INPUTS, "token_vectors")})
