@@ -120,15 +120,17 @@ def main() -> None:
                "corpora": {}}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="reelqa-bench-") as tmp:
+        cfg["out"].mkdir(parents=True, exist_ok=True)
         for name in cfg["corpora"]:
             results["corpora"][name] = bench_corpus(name, cfg["pages"], Path(tmp), cfg)
+            # figures so far, so a long run stopped later still leaves them (`python -m bench.report` renders)
+            (cfg["out"] / "raw.json").write_text(json.dumps(results, ensure_ascii=False, default=str))
         if cfg["levers"]:
             from bench.levers import measure_levers
 
             print("[bench] levers", flush=True)
             results["levers"], results["profile"] = measure_levers(Path(tmp) / cfg["corpora"][-1] / "corpus")
     results["meta"]["took_s"] = round(time.perf_counter() - started, 1)
-    cfg["out"].mkdir(parents=True, exist_ok=True)
     (cfg["out"] / "raw.json").write_text(json.dumps(results, ensure_ascii=False, default=str))
     report.write(results, cfg["out"])
     print((cfg["out"] / "results.md").read_text())

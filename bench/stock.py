@@ -22,8 +22,14 @@ def load_texts(corpus_dir: Path) -> list[tuple[str, str]]:
 
 def embeddings():
     """HuggingFaceEmbeddings over the bundled all-MiniLM-L6-v2 (a local path: nothing is downloaded)."""
+    import os
+
     from langchain_huggingface import HuggingFaceEmbeddings
 
+    if os.environ.get("BENCH_STOCK_THREADS"):  # stock as written uses torch's default (one thread per core)
+        import torch
+
+        torch.set_num_threads(int(os.environ["BENCH_STOCK_THREADS"]))
     return HuggingFaceEmbeddings(model_name=resolve_model_path(DEFAULT_MODEL), model_kwargs={"device": "cpu"})
 
 
