@@ -115,7 +115,8 @@ def main() -> None:
     command = " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("BENCH_"))
     results = {"meta": {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                         "command": (command + " make bench").strip(), "machine": machine(),
-                        "versions": versions(), "pages": cfg["pages"] or "all",
+                        "versions": versions(),
+                        "pages": (cfg["pages"] or "all") if "pydoc" in cfg["corpora"] else "none",
                         "config": {k: v for k, v in cfg.items() if k != "out"}},
                "corpora": {}}
     started = time.perf_counter()
