@@ -74,7 +74,7 @@ class SentenceTransformerEmbedder:
         """Vector width."""
         getter = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        return int(getter())
+        return int(getter() or 0)
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the word-piece tokens the model would see."""
@@ -158,10 +158,10 @@ class UseMultilingualEmbedder:
         return [m.span() for m in re.finditer(r"\S+", text)]
 
 
-def load_multilingual(name: str) -> Embedder | None:
+def load_multilingual(name: str, threads: int = 1) -> Embedder | None:
     """The multilingual embedder the setting names, or None when it is 'off'."""
     if name.lower() in ("", "off", "none", "false", "0"):
         return None
     if name == "use-v3":
-        return UseMultilingualEmbedder()
-    return SentenceTransformerEmbedder(name)
+        return UseMultilingualEmbedder(threads)
+    return SentenceTransformerEmbedder(name, threads=threads)
