@@ -41,8 +41,9 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "WARNING: chromium is not installed and this is not root: the browser test will skip (sudo apt-get install chromium)"; fi; }
 
-lint: install-dev ## the import rule (import-linter)
+lint: install-dev ## the import rule (import-linter) and the type checker (mypy on rag/ and index/)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 unit: install-dev ## fast tests only
 	$(BIN)/python -m pytest -q -m "not integration and not browser"
@@ -53,7 +54,12 @@ eval: install ## dev gold set in-process against a fresh index; fails below the 
 	  REELQA_DATA_DIR=$$tmp $(BIN)/reelqa eval "$(GOLD)" --check; rc=$$?; rm -rf $$tmp; exit $$rc; \
 	else echo "no gold set at $(GOLD); skipping eval"; fi
 
-bench: install-dev ## side-by-side benchmarks (writes bench/results.md)
+# reelqa vs the stock LangChain pipeline on the article and Debian's Python docs (BENCH_PAGES=N for fewer pages).
+bench: install-dev ## side-by-side benchmarks (writes bench/results.md, results.json, latency.png, throughput.png)
+	$(PIP) -e '.[bench]'
+	@test -d /usr/share/doc/python3.11/html/library || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11-doc >/dev/null; \
+	  else echo "ERROR: install Debian's Python docs first: sudo apt-get install python3.11-doc"; exit 1; fi; }
 	$(BIN)/python -m bench.run
 
 SOAK_ASKS ?= 20000

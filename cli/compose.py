@@ -28,14 +28,24 @@ class Components:
     def embedder(self) -> Embedder:
         """The sentence-transformers model (loaded once)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads)
+        return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads,
+                                           backend=self.settings.embedding_backend)
 
     @cached_property
     def query_embedder(self) -> Embedder:
-        """The same model behind a batcher: concurrent questions share model calls."""
+        """The same model behind an LRU cache and a batcher: repeats skip the model, concurrent ones share calls."""
         from rag.batching import BatchingEmbedder
+        from rag.embedding_cache import CachingEmbedder
 
-        return BatchingEmbedder(self.embedder)
+        return CachingEmbedder(BatchingEmbedder(self.embedder), self.settings.query_cache_size)
+
+    @cached_property
+    def query_multilingual(self) -> Embedder | None:
+        """The multilingual model behind an LRU cache of question vectors (None when off)."""
+        from rag.embedding_cache import CachingEmbedder
+
+        model = self.multilingual
+        return None if model is None else CachingEmbedder(model, self.settings.query_cache_size)
 
     @cached_property
     def multilingual(self) -> Embedder | None:
@@ -68,7 +78,7 @@ class Components:
         s = self.settings
         scorer = ExtractiveAnswerer(AnswerParams(threshold=s.abstain_threshold,
                                                  threshold_cjk=s.abstain_threshold_chinese))
-        search = SentenceSearch(HybridRetriever(self.query_embedder, self.multilingual), scorer, self.glossary)
+        search = SentenceSearch(HybridRetriever(self.query_embedder, self.query_multilingual), scorer, self.glossary)
         answerer, conversations = Extractive(scorer), Conversations(self.glossary, s.conversation_turns,
                                                                     s.conversation_ttl_seconds)
         follow_ups, client = conversations, self.llm

@@ -61,7 +61,7 @@ class BatchingEmbedder:
                     self._cond.notify_all()
         if request.error is not None:
             raise request.error
-        return request.result
+        return request.result  # type: ignore[return-value]
 
     def _take(self) -> list[_Request]:
         """The oldest queued requests, up to `max_texts` texts (at least one request); call holding the lock."""

@@ -20,9 +20,16 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="index versions, feedback database, pointer file")
     glossary: Path | None = Field(None, description="alias glossary (default: <corpus_dir>/aliases.yaml)")
     embedding_model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="runtime for the embedding model: onnx (exported locally once, same vectors), torch, onnx-int8",
+    )
     torch_threads: int = Field(1, ge=1, le=64, description="torch intra-op threads for the embedding model")
     multilingual_model: str = Field(
         "use-v3", description="'use-v3' (packaged multilingual USE), a sentence-transformers path, or 'off'"
+    )
+    query_cache_size: int = Field(
+        1024, ge=0, description="question embeddings kept in an LRU cache (0 = off)"
     )
     chroma_url: str | None = Field(
         None, description="http://host:port of a `chroma run` server; embedded if unset"
@@ -36,6 +43,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = Field("127.0.0.1", description="address `reelqa serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `reelqa serve` listens on")
+    public_url: str | None = Field(
+        None, description="public base URL of the server (e.g. https://qa.example.org); Discord links documents"
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="comma-separated keys; open if empty"
     )
