@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -68,7 +68,7 @@ def index_status(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-        top_k: Annotated[Optional[int], typer.Option(min=1, max=20, help="Most citations to return.")] = None,
+        top_k: Annotated[int | None, typer.Option(min=1, max=20, help="Most citations to return.")] = None,
         as_json: JsonOpt = False) -> None:
     """Answer one question with numbered, verified citations (or say the documents don't cover it)."""
     from rag.service import validate_question
@@ -85,7 +85,8 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shar
              check: Annotated[bool, typer.Option("--check", help="Exit 1 if below the target thresholds.")] = False,
              ) -> None:
     """Run a gold set in-process and print accuracy, support, hit@k, MRR, abstention and quote validity."""
-    from rag.evaluate import evaluate as run_eval, failures, load_gold
+    from rag.evaluate import evaluate as run_eval
+    from rag.evaluate import failures, load_gold
 
     items = load_gold(gold)
     parts = _components()
@@ -97,8 +98,8 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shar
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (REELQA_HOST).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port (REELQA_PORT).")] = None,
+def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HOST).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port (REELQA_PORT).")] = None,
           with_bot: Annotated[bool, typer.Option("--with-bot", help="Also run the Discord bot.")] = False,
           build: Annotated[bool, typer.Option(help="Build the index first if there is none.")] = True) -> None:
     """Serve the HTTP API and web page (optionally the Discord bot too, sharing one model and index)."""

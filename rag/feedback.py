@@ -37,16 +37,26 @@ class FeedbackStore:
 
     def record_answer(self, answer: Answer, channel: str = "http") -> None:
         """Keep an answer so feedback on it can name the question, answer and citations."""
+        if answer.notice:  # not an answer (e.g. a follow-up with no earlier turn): no corpus gap, no votes
+            return
         row = (answer.answer_id, answer.question, answer.answer, int(answer.answered),
                json.dumps([c.model_dump() for c in answer.citations]), answer.index_version, channel, time.time())
         with self._lock, self._connect() as db:
             db.execute("INSERT OR REPLACE INTO answers VALUES (?,?,?,?,?,?,?,?)", row)
 
-    def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None, channel: str = "http") -> int:
-        """Store feedback on a recorded answer; returns its id."""
+    def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None, channel: str = "http",
+                     one_per_answer: bool = False) -> int:
+        """Store feedback on a recorded answer; returns its id. With `one_per_answer`, a later vote on the same
+        answer and channel replaces the earlier one (a changed vote) instead of adding a row."""
         with self._lock, self._connect() as db:
             if not db.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone():
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
+            earlier = db.execute("SELECT id FROM feedback WHERE answer_id=? AND channel=? ORDER BY id LIMIT 1",
+                                 (answer_id, channel)).fetchone() if one_per_answer else None
+            if earlier:
+                db.execute("UPDATE feedback SET helpful=?, comment=COALESCE(?, comment), created_at=? WHERE id=?",
+                           (int(helpful), comment, time.time(), earlier[0]))
+                return int(earlier[0])
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
             return int(cur.lastrowid)

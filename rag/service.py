@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer, compose
-from rag.conversation import Conversations
+from rag.conversation import NO_EARLIER_TURN, Conversations
 from rag.embedder import Embedder
 from rag.errors import InputError, NotFoundError, ReelqaError
 from rag.question import analyse
@@ -64,6 +64,9 @@ class QAService:
         question = self.validate(question)
         top_k = top_k or self.top_k
         view = self.view()
+        if self.conversations.lacks_context(conversation_id, question):
+            return Answer(question=question, answer=NO_EARLIER_TURN, answered=False, index_version=view.version,
+                          answer_id=uuid.uuid4().hex, conversation_id=conversation_id, notice="no_earlier_turn")
         resolved = self.conversations.resolve(conversation_id, question)
         scored, info = self._scored(view, resolved)
         citations = self.answerer.cite(view, self.answerer.pick(info, scored))[:top_k]
