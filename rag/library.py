@@ -84,9 +84,9 @@ def topics(texts: list[str], glossary: Glossary, limit: int = 8) -> list[str]:
     return [name for name, n in counts.most_common(limit) if n]
 
 
-def candidate_questions(texts: list[str], glossary: Glossary) -> list[tuple[str, str | None]]:
+def candidate_questions(texts: list[str], glossary: Glossary) -> list[tuple[str, str | None, str]]:
     """Count questions ('How many X does N have?') for names and measured things that share a sentence
-    with a number in the corpus, most frequent pairs first, each with a Chinese form when the glossary has one."""
+    with a number in the corpus, most frequent pairs first: (English, Chinese form or None, name)."""
     measures = [t for t in dict.fromkeys(english for _, english in glossary.terms) if _PLURAL_TERM.match(t)]
     pairs: Counter[tuple[str, str]] = Counter()
     for text in texts:
@@ -99,23 +99,32 @@ def candidate_questions(texts: list[str], glossary: Glossary) -> list[tuple[str,
                         pairs[(name, term)] += 1
     questions = []
     for (name, term), _ in pairs.most_common(12):
-        chinese_name = next((a for a in glossary.entries.get(name, []) if has_cjk(a)), None)
-        chinese_term = next((w for w, english in glossary.terms if english == term and has_cjk(w)), None)
+        chinese_name = min((a for a in glossary.entries.get(name, []) if has_cjk(a)), key=len, default=None)
+        chinese_term = min((w for w, english in glossary.terms if english == term and has_cjk(w)), key=len,
+                           default=None)
         chinese = f"{chinese_name}有多少{chinese_term}？" if chinese_name and chinese_term else None
-        questions.append((f"How many {term} does {name} have?", chinese))
+        questions.append((f"How many {term} does {name} have?", chinese, name))
     return questions
 
 
-def pick_examples(candidates: list[tuple[str, str | None]], ask: Callable[[str], Answer],
+def pick_examples(candidates: list[tuple[str, str | None, str]], ask: Callable[[str], Answer],
                   wanted: int = 3) -> list[str]:
-    """Up to `wanted` candidates the service answers: English ones, and the last in Chinese when one works."""
-    english: list[str] = []
-    for question, _ in candidates:
-        if len(english) < wanted and ask(question).answered:
-            english.append(question)
-    if len(english) < 2:
-        return english
-    for question, chinese in candidates:
-        if chinese and question not in english[: wanted - 1] and ask(chinese).answered:
-            return english[: wanted - 1] + [chinese]
-    return english
+    """Up to `wanted` questions the service answers, about different names where possible; the last one in
+    Chinese when a Chinese form is answered."""
+    english: list[tuple[str, str]] = []
+    for question, _, name in sorted(candidates, key=lambda c: _seen_before(c[2], candidates, c)):
+        if len(english) < wanted - 1 and name not in {n for _, n in english} and ask(question).answered:
+            english.append((question, name))
+    picked = {q for q, _ in english}
+    for question, chinese, _ in candidates:
+        if chinese and question not in picked and ask(chinese).answered:
+            return [q for q, _ in english] + [chinese]
+    for question, _, name in candidates:
+        if len(english) < wanted and question not in {q for q, _ in english} and ask(question).answered:
+            english.append((question, name))
+    return [q for q, _ in english]
+
+
+def _seen_before(name: str, candidates: list, item) -> int:
+    """How many earlier candidates are about the same name (so the first of each name comes first)."""
+    return sum(1 for c in candidates[: candidates.index(item)] if c[2] == name)

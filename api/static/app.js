@@ -459,7 +459,7 @@ function coverage(library) {
   const parts = [];
   const count = docs.length === 1 ? "one document" : docs.length + " documents";
   parts.push("The index holds " + count);
-  if (docs.length === 1) parts.push(", “" + docs[0].title + "”" + (docs[0].source ? " (" + docs[0].source + ")" : ""));
+  if (docs.length === 1) parts.push(", “" + docs[0].title + "”" + (docs[0].source ? " from " + docs[0].source : ""));
   if (dates.length) parts.push(dates.length === 1 || dates[0] === dates[dates.length - 1]
     ? ", dated " + reelqa.formatDate(dates[0]) : ", dated " + reelqa.formatDate(dates[0]) + " to " + reelqa.formatDate(dates[dates.length - 1]));
   parts.push(".");
