@@ -11,15 +11,34 @@ import typer
 from cli import output
 from rag.errors import ReelqaError
 
-app = typer.Typer(help="Cited answers about the Jimeng vs Keling AI-video race.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-index_app = typer.Typer(help="Build, update, inspect and roll back the index.", no_args_is_help=True)
+# Plain help (rich_markup_mode=None): Typer's rich help labels every flag `<bool>` as if it took a value.
+app = typer.Typer(help="Cited answers from the indexed documents.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None)
+index_app = typer.Typer(help="Build, update, inspect and roll back the index.", no_args_is_help=True,
+                        rich_markup_mode=None)
 app.add_typer(index_app, name="index")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
 
 
-def _components():
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"reelqa {version('reelqa')}")
+        except PackageNotFoundError:
+            print("reelqa (not installed as a package)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(_version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                     help="Print the version and exit.")] = False) -> None:
+    """Cited answers from the indexed documents."""
+
+
+def _components(warn_missing: bool = True):
     import logging
 
     from cli.compose import Components
@@ -28,7 +47,17 @@ def _components():
     settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("reelqa").setLevel(settings.log_level.upper())
+    if warn_missing:
+        output.warn_missing_inputs(settings)
     return Components(settings)
+
+
+def _loaded_service(parts):
+    """The service with its models loaded and the index opened, behind a spinner on a terminal."""
+    with output.spinner("Loading the language models and the index…"):
+        service = parts.service
+        service.view()
+    return service
 
 
 @index_app.command("update")
@@ -44,7 +73,7 @@ def index_rebuild(as_json: JsonOpt = False) -> None:
 
 
 def _write_index(full: bool, as_json: bool) -> None:
-    parts = _components()
+    parts = _components(warn_missing=False)
     with output.progress(enabled=not as_json) as progress:
         report = parts.reindex(full=full, progress=progress)
     output.update_report(report, as_json)
@@ -63,7 +92,10 @@ def index_status(as_json: JsonOpt = False) -> None:
     from index.status import index_status as read_status
 
     parts = _components()
-    output.status(read_status(parts.versions, parts.settings.corpus_dir), as_json)
+    status = read_status(parts.versions, parts.settings.corpus_dir)
+    output.status(status, as_json)
+    if status.version is None:
+        raise typer.Exit(3)  # documented: 3 = there is no index
 
 
 @app.command()
@@ -76,7 +108,7 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
 
     validate_question(question, load_settings().max_question_chars)
     parts = _components()
-    output.answer(parts.service.ask(question, top_k=top_k), as_json)
+    output.answer(_loaded_service(parts).ask(question, top_k=top_k), as_json)
 
 
 @app.command("eval")
@@ -90,7 +122,7 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shar
 
     items = load_gold(gold)
     parts = _components()
-    summary = run_eval(items, parts.service.ask, parts.settings.corpus_dir)
+    summary = run_eval(items, _loaded_service(parts).ask, parts.settings.corpus_dir)
     missed = failures(summary)
     output.eval_summary(summary, missed, as_json)
     if check and missed:
@@ -105,13 +137,17 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HO
     """Serve the HTTP API and web page (optionally the Discord bot too, sharing one model and index)."""
     import asyncio
 
-    from cli.runner import run_services
+    from cli.runner import check_port, run_services
 
     parts = _components()
+    host, port = host or parts.settings.host, port or parts.settings.port
+    check_port(host, port)  # before loading models: a busy port is one line, at once
     if build and parts.versions.current() is None:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)
-    asyncio.run(run_services(parts, host or parts.settings.host, port or parts.settings.port, with_bot))
+    _loaded_service(parts)
+    output.info(f"serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+    asyncio.run(run_services(parts, host, port, with_bot))
 
 
 @app.command()

@@ -18,6 +18,31 @@ def info(line: str) -> None:
     err.print(line)
 
 
+def warn(line: str) -> None:
+    """A warning line on stderr."""
+    print(f"reelqa: warning: {line}", file=sys.stderr, flush=True)
+
+
+def warn_missing_inputs(settings) -> None:
+    """Warn when the corpus folder or the glossary is missing: answers silently change without them."""
+    if not settings.corpus_dir.is_dir():
+        warn(f"corpus folder {settings.corpus_dir} not found; `reelqa index update` cannot run and corpus "
+             "drift is not checked (set REELQA_CORPUS_DIR)")
+    if not settings.glossary_path.is_file():
+        warn(f"glossary {settings.glossary_path} not found; other names for the same thing (aliases, Chinese "
+             "names) will not be recognised (set REELQA_GLOSSARY or add the file)")
+
+
+@contextmanager
+def spinner(text: str):
+    """A spinner on stderr while something slow runs (only on a terminal)."""
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(text, spinner="dots"):
+        yield
+
+
 def emit(data, as_json: bool, text: str) -> None:
     """JSON or one line of text."""
     if as_json:

@@ -2,8 +2,27 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
-from rag.errors import ConfigError, ReelqaError
+from rag.errors import AddressInUseError, ConfigError, ReelqaError
+
+
+def check_port(host: str, port: int) -> None:
+    """AddressInUseError (one line) when host:port cannot be listened on, e.g. another server has it."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise AddressInUseError(f"cannot listen on {host}:{port}: the host name does not resolve ({exc.strerror}); "
+                                "use an address such as 127.0.0.1 or 0.0.0.0 with --host") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            reason = "it is already in use" if exc.errno in (98, 48, 10048) else exc.strerror
+            raise AddressInUseError(f"cannot listen on {host}:{port}: {reason}; stop the other server or "
+                                    "choose another port with --port") from None
 
 
 def _token(parts) -> str | None:
