@@ -137,11 +137,13 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HO
     """Serve the HTTP API and web page (optionally the Discord bot too, sharing one model and index)."""
     import asyncio
 
-    from cli.runner import check_port, run_services
+    from cli.runner import check_port, require_bot_token, run_services
 
     parts = _components()
     host, port = host or parts.settings.host, port or parts.settings.port
     check_port(host, port)  # before loading models: a busy port is one line, at once
+    if with_bot:
+        require_bot_token(parts)
     if build and parts.versions.current() is None:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)

@@ -35,6 +35,13 @@ def _bot(parts):
     return create_bot(parts.service, parts.feedback, parts.settings, reindex=parts.reindex)
 
 
+def require_bot_token(parts) -> None:
+    """ConfigError unless DISCORD_TOKEN is set (checked before any model is loaded)."""
+    if not _token(parts):
+        raise ConfigError("DISCORD_TOKEN is not set; put the bot token in the environment or .env "
+                          "(see README: Run the Discord bot), or drop --with-bot")
+
+
 async def run_services(parts, host: str, port: int, with_bot: bool) -> None:
     """Serve HTTP (and the bot, when asked) until stopped; if either fails, both stop and its error is raised."""
     from api.app import create_app
@@ -46,9 +53,7 @@ async def run_services(parts, host: str, port: int, with_bot: bool) -> None:
         return
     from bot.run import start_bot
 
-    if not _token(parts):
-        raise ConfigError("DISCORD_TOKEN is not set; put the bot token in the environment or .env "
-                          "(see README: Run the Discord bot), or drop --with-bot")
+    require_bot_token(parts)
     try:
         async with asyncio.TaskGroup() as group:
             group.create_task(serve_http(app, host, port))

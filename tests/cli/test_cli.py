@@ -38,7 +38,10 @@ def test_ask_json_and_non_english(built_data_dir):
 
 def test_status_without_an_index_says_how_to_build_one(tmp_path):
     proc = reelqa("index", "status", "--json", data_dir=tmp_path / "empty")
-    assert proc.returncode == 0 and json.loads(proc.stdout)["version"] is None
+    assert proc.returncode == 3, "exit code 3 = no index, as README documents"
+    assert json.loads(proc.stdout)["version"] is None
+    proc = reelqa("index", "status", data_dir=tmp_path / "empty")
+    assert proc.returncode == 3 and "reelqa index rebuild" in proc.stdout
     proc = reelqa("ask", "How many users does Keling serve?", data_dir=tmp_path / "empty")
     assert proc.returncode == 3 and "reelqa index rebuild" in proc.stderr and "Traceback" not in proc.stderr
 
