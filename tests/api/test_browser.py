@@ -1,6 +1,11 @@
-"""The web page in real Chromium (Debian's /usr/bin/chromium driven by Playwright) against a real server."""
+"""The web page in real Chromium (Debian's /usr/bin/chromium driven by Playwright) against a real server.
+
+Every flow runs at desktop (1280x900) and phone (390x844) size, and every test fails on a console error or an
+uncaught page error (see `browser_page`)."""
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+COMPARE = "Compare the paying users of Jimeng and Keling."
+WAIT = 30_000
 
 
 @pytest.fixture(scope="module")
@@ -28,16 +36,49 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
-    """A phone-sized page (390x640) that records every URL it requests."""
-    context = browser.new_context(viewport={"width": 390, "height": 640})
+class Console:
+    """Console errors and uncaught exceptions of a page; `allowed` patterns are expected network failures."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.allowed: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+
+    def unexpected(self) -> list[str]:
+        """Errors not matched by an allowed pattern."""
+        return [e for e in self.errors if not any(re.search(p, e) for p in self.allowed)]
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def browser_page(request, browser, live_server):
+    """A fresh tab at one of the two sizes; the test fails if the page logged an error or threw."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param])
     page = context.new_page()
+    page.viewport_name = request.param
+    page.console = Console(page)
     page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.goto(live_server.url + "/")
+    page.on("request", lambda r: page.requested.append(r.url))
     yield page
+    errors = page.console.unexpected()
     context.close()
+    assert not errors, f"console errors: {errors}"
+
+
+def open_page(page, server, path: str = "/"):
+    page.goto(server.url + path)
+    page.wait_for_load_state("networkidle")
+
+
+def ask(page, question: str, turn: int):
+    """Type a question, press Enter and wait for its turn to be answered."""
+    from playwright.sync_api import expect
+
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+    expect(page.locator(f"#turn-{turn} .a")).not_to_have_attribute("aria-busy", "true", timeout=WAIT)
+    expect(page.locator(f"#turn-{turn} .skeleton")).to_have_count(0)
+    return page.locator(f"#turn-{turn}")
 
 
 def in_viewport(page, selector: str) -> bool:
@@ -46,39 +87,167 @@ def in_viewport(page, selector: str) -> bool:
         return r.bottom > 0 && r.top < window.innerHeight; }""")
 
 
-def test_streamed_answer_citation_click_highlights_its_card(phone_page, live_server):
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_empty_state_shows_coverage_and_answerable_examples(browser_page, live_server):
     from playwright.sync_api import expect
 
-    page = phone_page
-    page.fill("#question", DEV_QUESTION)
-    page.click("#ask")
-    expect(page.locator("#answer")).to_contain_text("25,000", timeout=15000)
-    expect(page.locator("#status")).to_contain_text("Done in")
+    page = browser_page
+    open_page(page, live_server)
+    expect(page.locator("#coverage")).to_contain_text("document", timeout=WAIT)
+    library = json.loads(page.evaluate("fetch('/v1/library').then(r => r.text())"))
+    assert library["documents"][0]["title"] in page.inner_text("#coverage")
+    examples = page.locator("#examples button")
+    expect(examples).to_have_count(3)
+    shown = examples.all_inner_texts()
+    assert shown == library["examples"], "the examples come from the server, chosen from the corpus"
+    assert any(re.search(r"[\u4e00-\u9fff]", q) for q in shown), "one example shows that Chinese works"
+    expect(page.locator("#intro")).to_contain_text("Chinese")
+    assert no_sideways_scroll(page)
 
-    card = page.locator("#cite-1")
-    expect(card.locator(".card-title")).not_to_be_empty()
-    expect(card.locator(".card-meta")).to_contain_text("2024-12-27")
-    expect(card.locator("mark")).to_contain_text("25,000 paying users")
-    assert "highlighted" not in (card.get_attribute("class") or "")
-    assert not in_viewport(page, "#cite-1"), "on a phone the card starts below the fold"
-
-    page.locator('#answer a.cite-ref[data-n="1"]').click()
-    expect(card).to_have_class("card citation-card highlighted")
-    page.wait_for_function("""() => { const r = document.getElementById('cite-1').getBoundingClientRect();
-        return r.top >= 0 && r.top < window.innerHeight; }""", timeout=5000)
-    assert page.evaluate("document.activeElement.id") == "cite-1"
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    examples.first.click()
+    turn = page.locator("#turn-0")
+    expect(turn.locator(".answer-text")).to_be_visible(timeout=WAIT)
+    expect(turn.locator(".q")).to_contain_text(shown[0])
+    expect(page.locator("#intro")).to_be_hidden()
     assert all(url.startswith((live_server.url, "data:")) for url in page.requested), \
         "the page loads nothing from outside the server"
 
 
-def test_unanswered_question_shows_the_documents_dont_say_and_related(phone_page):
+def test_answer_citations_and_compact_source_cards(browser_page, live_server):
     from playwright.sync_api import expect
 
-    page = phone_page
-    page.fill("#question", "What is the capital of France?")
+    page = browser_page
+    open_page(page, live_server)
+    turn = ask(page, COMPARE, 0)
+    expect(turn.locator(".answer-text")).to_contain_text("25,000")
+    expect(turn.locator(".answer-text")).to_contain_text("2 million")
+    # Two quotes from one passage: one card, numbered 1 and 2, the document title once.
+    cards = turn.locator(".sources .card")
+    expect(cards).to_have_count(1)
+    expect(cards.first.locator(".card-n")).to_have_text(["1", "2"])
+    expect(turn.locator(".doc-title")).to_have_count(1)
+    expect(turn.locator(".doc-meta")).to_contain_text("Lan Dong Business")
+    expect(turn.locator(".doc-meta")).to_contain_text("2024")
+    expect(cards.first.locator(".card-passage").first.locator("mark")).to_have_count(2)
+
+    toggle = cards.first.locator("button.link-button")
+    compact_length = len(cards.first.locator(".card-passage").first.inner_text())
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    full = cards.first.locator(".card-passage:visible")
+    assert len(full.inner_text()) > compact_length, "expanded shows the whole passage"
+
+    page.evaluate("window.scrollTo(0, 0)")
+    turn.locator('a.cite-ref[aria-label="source 2"]').click()
+    expect(cards.first).to_have_class(re.compile(r"\bhighlighted\b"))
+    page.wait_for_function("""() => { const r = document.querySelector('#turn-0 .card').getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight; }""", timeout=5000)
+    assert no_sideways_scroll(page)
+
+
+def test_document_view_highlights_every_cited_span(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    turn = ask(page, COMPARE, 0)
+    href = turn.locator(".doc-title").get_attribute("href")
+    assert href.startswith("/documents/") and "spans=" in href
+    turn.locator(".doc-title").click()
+    page.wait_for_url("**/documents/**")
+    marks = page.locator("#text mark")
+    expect(marks.first).to_be_visible(timeout=WAIT)
+    doc_id = href.split("/documents/")[1].split("?")[0]
+    text = json.loads(page.evaluate(f"fetch('/v1/documents/{doc_id}').then(r => r.text())"))["text"]
+    spans = [tuple(map(int, s.split("-"))) for s in href.split("spans=")[1].split(",")]
+    highlighted = marks.all_inner_texts()
+    assert "".join(highlighted).replace("\n", "") == "".join(text[s:e] for s, e in sorted(set(spans))).replace(
+        "\n", ""), "exactly the cited spans are marked"
+    assert in_viewport(page, "#text mark"), "the first cited span is scrolled into view"
+    expect(page.locator("h1")).to_contain_text("Keling")
+    assert no_sideways_scroll(page)
+
+
+def test_thread_follow_ups_keep_the_new_topic_and_new_conversation_clears(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    ask(page, DEV_QUESTION, 0)
+    follow = ask(page, "and Keling?", 1)
+    expect(follow.locator(".resolved")).to_have_text("Understood as: How many paying users does Keling have?")
+    expect(follow.locator(".answer-text")).to_contain_text("2 million")
+    shifted = ask(page, "What about Keling's monthly revenue?", 2)
+    expect(shifted.locator(".resolved")).to_have_count(0)
+    expect(shifted.locator(".answer-text")).to_contain_text("revenue")
+    expect(page.locator("#thread > li")).to_have_count(3)
+    expect(page.locator("#turn-0 .answer-text")).to_contain_text("25,000")
+
+    page.reload()
+    expect(page.locator("#thread > li")).to_have_count(3)  # kept for this tab
+    page.click("#new-conversation")
+    expect(page.locator("#thread > li")).to_have_count(0)
+    expect(page.locator("#intro")).to_be_visible()
+    notice = ask(page, "and Keling?", 0)
+    expect(notice.locator(".a")).to_contain_text("Ask a full question: this conversation has no earlier turn")
+    expect(notice.locator(".sources")).to_have_count(0)
+    expect(notice.locator(".feedback")).to_have_count(0)
+
+
+def test_feedback_is_one_changeable_vote_with_an_optional_comment(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    turn = ask(page, DEV_QUESTION, 0)
+    yes, no = turn.locator('button[data-helpful="true"]'), turn.locator('button[data-helpful="false"]')
+    expect(yes).to_have_attribute("aria-pressed", "false")
+    yes.click()
+    expect(yes).to_have_attribute("aria-pressed", "true")
+    expect(turn.locator(".feedback-status")).to_contain_text("Thanks")
+    no.click()
+    expect(no).to_have_attribute("aria-pressed", "true")
+    expect(yes).to_have_attribute("aria-pressed", "false")
+    expect(turn.locator(".feedback-status")).to_contain_text("changed")
+    turn.locator(".comment summary").click()
+    turn.locator(".comment textarea").fill("the number is from last year")
+    turn.locator(".comment button").click()
+    expect(turn.locator(".feedback-status")).to_contain_text("comment is saved")
+
+    answer_id = page.evaluate("JSON.parse(sessionStorage.getItem('reelqa.thread')).turns[0].data.answer_id")
+    rows = live_server.app.state.context.feedback.feedback_for(answer_id)
+    assert rows == [{"helpful": False, "comment": "the number is from last year", "channel": "http"}], \
+        "one row per answer: a changed vote updates it"
+
+
+def test_question_box_limits_counts_and_rejects_blank(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    limit = live_server.app.state.context.settings.max_question_chars
+    expect(page.locator("#question")).to_have_attribute("maxlength", str(limit))
+    page.fill("#question", "   ")
     page.press("#question", "Enter")
-    expect(page.locator("#answer")).to_contain_text("The documents don't say", timeout=15000)
-    expect(page.locator("#related-title")).to_be_visible()
-    assert page.locator("#related li.card").count() >= 1
-    assert page.locator("#citations li").count() == 0
+    expect(page.locator("#hint")).to_have_text("Type a question first.")
+    expect(page.locator("#thread > li")).to_have_count(0)
+    page.fill("#question", "x" * (limit + 50))
+    assert len(page.input_value("#question")) == limit
+    expect(page.locator("#counter")).to_have_text(f"{limit} / {limit}")
+    body = page.content()
+    assert "REELQA_" not in body, "no setting names on the page"
+
+
+def test_api_docs_work_offline(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server, "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("reelqa", timeout=WAIT)
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    assert all(url.startswith((live_server.url, "data:")) for url in page.requested), \
+        f"/docs loads nothing from a CDN: {[u for u in page.requested if not u.startswith(live_server.url)]}"

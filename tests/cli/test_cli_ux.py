@@ -45,7 +45,7 @@ def test_serve_on_a_busy_port_is_one_line_and_its_own_exit_code(tmp_path):
         # A model that cannot load: the port must be checked before any model is loaded.
         env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path), "REELQA_CORPUS_DIR": str(CORPUS),
                "REELQA_EMBEDDING_MODEL": str(tmp_path / "no-such-model")}
-        proc = subprocess.run([sys.executable, "-m", "cli", "serve", "--port", str(port), "--no-build"], cwd=ROOT,
+        proc = subprocess.run([sys.executable, "-m", "cli", "serve", "--port", str(port), "--no-build"], check=False, cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 7, proc.stderr
     lines = proc.stderr.strip().splitlines()
@@ -56,7 +56,7 @@ def test_serve_on_a_busy_port_is_one_line_and_its_own_exit_code(tmp_path):
 def test_missing_glossary_and_corpus_are_warned_about(built_data_dir, tmp_path):
     env = {**os.environ, "REELQA_DATA_DIR": str(built_data_dir), "REELQA_CORPUS_DIR": str(tmp_path / "gone"),
            "REELQA_GLOSSARY": str(tmp_path / "aliases.yaml")}
-    proc = subprocess.run([sys.executable, "-m", "cli", "index", "status", "--json"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "cli", "index", "status", "--json"], check=False, cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and json.loads(proc.stdout)["documents"] == 1
     warnings = [line for line in proc.stderr.splitlines() if line.startswith("reelqa: warning:")]
@@ -73,7 +73,7 @@ def test_no_warning_when_corpus_and_glossary_exist(built_data_dir):
 def _run_on_a_terminal(args: list[str], env: dict, timeout: float = 300) -> tuple[int, str]:
     """Run the CLI with stderr on a pseudo-terminal; returns (exit code, what the terminal showed)."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], check=False, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=follower, text=True)
     os.close(follower)
     shown = b""
