@@ -1,10 +1,8 @@
-"""Browser-test helpers: Debian's Chromium via Playwright, two viewports, console-error capture."""
+"""Browser-test helpers: the two viewports, console-error capture, asking a question on the page."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -12,20 +10,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 COMPARE = "Compare the paying users of Jimeng and Keling."
 WAIT = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium (never a downloaded one); skips loudly when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.skip("BROWSER TEST SKIPPED: /usr/bin/chromium is missing; install it with `make chromium` "
-                    "(apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Console:
@@ -40,27 +24,6 @@ class Console:
     def unexpected(self) -> list[str]:
         """Errors not matched by an allowed pattern."""
         return [e for e in self.errors if not any(re.search(p, e) for p in self.allowed)]
-
-
-@pytest.fixture(params=list(VIEWPORTS))
-def tab(request, browser):
-    """A fresh tab at one of the two sizes; the test fails if the page logged an error or threw."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param])
-    page = context.new_page()
-    page.viewport_name = request.param
-    page.console = Console(page)
-    page.requested = []
-    page.on("request", lambda r: page.requested.append(r.url))
-    yield page
-    errors = page.console.unexpected()
-    context.close()
-    assert not errors, f"console errors: {errors}"
-
-
-@pytest.fixture
-def browser_page(tab, live_server):
-    """A tab for the shared live server."""
-    return tab
 
 
 def open_page(page, server, path: str = "/"):

@@ -9,11 +9,10 @@ import re
 
 import pytest
 
-from tests.api.browser_support import (COMPARE, WAIT, ask, browser, browser_page, in_viewport,  # noqa: F401
-                                       tab,
-                                       no_sideways_scroll, open_page)
+from tests.api.browser_support import COMPARE, WAIT, ask, in_viewport, no_sideways_scroll, open_page
 from tests.api.support import DEV_QUESTION
 
+pytest_plugins = ["tests.api.browser_fixtures"]  # the browser, tab and browser_page fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 def test_empty_state_shows_coverage_and_answerable_examples(browser_page, live_server):

@@ -11,10 +11,10 @@ import pytest
 
 from api.app import create_app
 from rag.feedback import FeedbackStore
-from tests.api.browser_support import (COMPARE, WAIT, ask, browser, open_page,  # noqa: F401
-                                       tab)
+from tests.api.browser_support import COMPARE, WAIT, ask, open_page
 from tests.api.support import DEV_QUESTION, LiveServer, free_port
 
+pytest_plugins = ["tests.api.browser_fixtures"]  # the browser and tab fixtures
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 ADMIN_KEY = "admin-key-for-tests"
