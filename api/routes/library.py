@@ -57,9 +57,9 @@ class Gap(BaseModel):
 
 
 def require_admin_key(context: ContextDep, key: KeyDep) -> None:
-    """503 when no admin keys are configured, 403 unless the request carries one."""
+    """403 unless the request carries an admin key (always 403 when the server has none configured)."""
     if not context.settings.admin_keys:
-        raise HTTPException(503, "knowledge gaps are shown only to admins, and this server has no admin key set")
+        raise HTTPException(403, "knowledge gaps are shown only to admins, and this server has no admin key set")
     if not key_matches(key, context.settings.admin_keys):
         raise HTTPException(403, "knowledge gaps are shown only with an admin key")
 
@@ -71,7 +71,7 @@ async def library(service: ServiceDep, cache: Annotated[LibraryCache, Depends(ge
 
 
 @router.get("/admin/gaps", response_model=list[Gap], dependencies=[Depends(require_admin_key)],
-            responses=error_responses(403, 503), summary="Knowledge gaps (admin key)")
+            responses=error_responses(403), summary="Knowledge gaps (admin key)")
 async def gaps(feedback: FeedbackDep,
                limit: Annotated[int, Query(ge=1, le=200, description="most questions to return")] = 20
                ) -> list[Gap]:
