@@ -216,20 +216,42 @@ function quoteRanges(text, quotes) {
   return merged;
 }
 
+// Where the prose starts: after leading byline/date lines ("12/27 2024 …", "Written by | …") above the quote.
+function proseStart(text, limit) {
+  let at = 0;
+  let start = 0;
+  for (let i = 0; i < 5; i++) {
+    const nl = text.indexOf("\n", at);
+    if (nl < 0 || nl >= limit) break;
+    const line = text.slice(at, nl).trim();
+    if (line.length > 120) break;
+    if (!/[.!?。！？"”]$/.test(line) || /\s\|\s|^\S+\s*\|/.test(line)) start = nl + 1;
+    at = nl + 1;
+  }
+  return start;
+}
+
 function renderPassage(text, marks, compact) {
   const p = el("p", "card-passage");
   let from = 0;
   let to = text.length;
   if (compact && marks.length) {
-    from = Math.max(0, marks[0][0] - WINDOW);
+    from = Math.max(proseStart(text, marks[0][0]), marks[0][0] - WINDOW);
     to = Math.min(text.length, marks[marks.length - 1][1] + WINDOW);
-    if (from > 0) { const space = text.indexOf(" ", from); if (space >= 0 && space < marks[0][0]) from = space + 1; }
+    if (from > 0 && !/\s/.test(text[from - 1])) {
+      const space = text.indexOf(" ", from);
+      if (space >= 0 && space < marks[0][0]) from = space + 1;
+    }
     if (to < text.length) { const space = text.lastIndexOf(" ", to); if (space > marks[marks.length - 1][1]) to = space; }
-  } else if (compact && text.length > 2 * WINDOW + 80) {
-    to = text.lastIndexOf(" ", 2 * WINDOW) > 0 ? text.lastIndexOf(" ", 2 * WINDOW) : 2 * WINDOW;
+  } else if (compact) {
+    from = proseStart(text, text.length);
+    if (text.length - from > 2 * WINDOW + 80) {
+      const space = text.lastIndexOf(" ", from + 2 * WINDOW);
+      to = space > from ? space : from + 2 * WINDOW;
+    }
   }
   p.dataset.cut = String(from > 0 || to < text.length);
-  if (from > 0) p.append("… ");
+  if (from > 0 && text[from - 1] !== "\n") p.append("… ");
   let at = from;
   for (const [s, e] of marks) {
     if (e <= from || s >= to) continue;

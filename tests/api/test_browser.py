@@ -175,3 +175,18 @@ def test_api_docs_work_offline(browser_page, live_server):
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     assert all(url.startswith((live_server.url, "data:")) for url in page.requested), \
         f"/docs loads nothing from a CDN: {[u for u in page.requested if not u.startswith(live_server.url)]}"
+
+
+def test_compact_cards_skip_byline_lines_but_the_whole_passage_keeps_them(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    turn = ask(page, "Who stepped down as CEO of Douyin?", 0)
+    card = turn.locator(".sources .card").first
+    compact = card.locator(".card-passage").first
+    expect(compact.locator("mark")).to_contain_text("stepped down as CEO")
+    text = compact.inner_text()
+    assert "Written by" not in text and not re.match(r"\s*\d", text), text
+    card.locator("button.link-button").click()
+    expect(card.locator(".card-passage").nth(1)).to_contain_text("Written by")  # verbatim when expanded
