@@ -115,3 +115,16 @@ def test_service_keeps_the_new_topic(service):
     revenue = service.ask("What about Keling's monthly revenue?", conversation_id="t-topic")
     assert revenue.resolved_question is None and revenue.notice is None
     assert "paying users" not in revenue.answer
+
+
+def test_no_gold_question_is_taken_for_a_follow_up(glossary):
+    import json
+
+    from tests.conftest import ROOT, SHARED_EVAL
+
+    conv = Conversations(glossary)
+    files = [f for f in (SHARED_EVAL, ROOT / "tests" / "data" / "extra.jsonl") if f.exists()]
+    questions = [json.loads(line)["question"] for f in files for line in f.read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    assert len(questions) > 50
+    assert [q for q in questions if conv.lacks_context(None, q)] == []
