@@ -65,7 +65,7 @@ async function loadGaps(key) {
       return tr;
     }));
     $("gaps").hidden = rows.length === 0;
-    $("gaps-status").textContent = rows.length ? rows.length + " questions." : "No gaps recorded yet: every question so far was answered and nobody marked an answer unhelpful.";
+    $("gaps-status").textContent = rows.length ? rows.length + (rows.length === 1 ? " question." : " questions.") : "No gaps recorded yet: every question so far was answered and nobody marked an answer unhelpful.";
   } catch (err) {
     $("gaps").hidden = true;
     $("gaps-status").textContent = err.message;

@@ -128,3 +128,27 @@ def test_no_gold_question_is_taken_for_a_follow_up(glossary):
                  if line.strip()]
     assert len(questions) > 50
     assert [q for q in questions if conv.lacks_context(None, q)] == []
+
+
+def test_property_complete_questions_pass_unchanged_and_bare_names_swap(glossary):
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    names = sorted(glossary.entries)
+    openers = ["How many", "What", "Who", "When did", "Which", "Why did", "How much"]
+    topics = ["paying users", "revenue", "followers", "chips", "models", "prize money"]
+    verbs = ["have", "report", "release", "earn", "lose", "announce"]
+
+    @given(previous_name=st.sampled_from(names), name=st.sampled_from(names), opener=st.sampled_from(openers),
+           topic=st.sampled_from(topics), verb=st.sampled_from(verbs))
+    def check(previous_name, name, opener, topic, verb):
+        conv = Conversations(glossary)
+        conv.remember("c", f"How many {topic} does {previous_name} have?")
+        question = f"{opener} {topic} does {name} {verb}?"
+        assert conv.resolve("c", question) == question
+        assert not conv.lacks_context("fresh", question)
+        follow = conv.resolve("c", f"and {name}?")
+        assert name in follow and topic in follow
+        assert conv.lacks_context("fresh", f"and {name}?")
+
+    check()
