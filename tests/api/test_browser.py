@@ -190,3 +190,30 @@ def test_compact_cards_skip_byline_lines_but_the_whole_passage_keeps_them(browse
     assert "Written by" not in text and not re.match(r"\s*\d", text), text
     card.locator("button.link-button").click()
     expect(card.locator(".card-passage").nth(1)).to_contain_text("Written by")  # verbatim when expanded
+
+
+def test_keyboard_only_ask_follow_a_citation_and_vote(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page = browser_page
+    open_page(page, live_server)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.locator("#question").focus()  # the skip link's target
+    page.keyboard.type(DEV_QUESTION)
+    page.keyboard.press("Enter")
+    turn = page.locator("#turn-0")
+    expect(turn.locator(".feedback")).to_be_visible(timeout=WAIT)
+    turn.locator("a.cite-ref").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.classList.contains('card')", timeout=5000)
+    expect(turn.locator(".card").first).to_have_class(re.compile(r"\bhighlighted\b"))
+    page.keyboard.press("Tab")  # from the card to the next control: its "Show the whole passage"
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.helpful") == "true"
+    page.keyboard.press("Space")
+    expect(turn.locator('button[data-helpful="true"]')).to_have_attribute("aria-pressed", "true")
