@@ -73,6 +73,8 @@ class Conversations:
         self.max_conversations, self.clock = max_conversations, clock
         self._turns: OrderedDict[str, deque[Turn]] = OrderedDict()
         self._lock = threading.Lock()
+        self._all_names = sorted({n for canon, aliases in glossary.entries.items() for n in [canon, *aliases]},
+                                 key=len, reverse=True)
 
     def resolve(self, conversation_id: str | None, question: str) -> str:
         """The question made standalone using the conversation's previous turn (unchanged when complete)."""
@@ -167,7 +169,7 @@ class Conversations:
         return self._replace_name(previous, swap, reading.names[0])
 
     def _without_names(self, text: str) -> str:
-        for name, _ in self.glossary._lookup:  # longest first
+        for name in self._all_names:  # longest first
             text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(name)}(?:['’]s)?(?![A-Za-z0-9])", " ", text, flags=re.IGNORECASE)
         return _ENTITY.sub(" ", text)
 
