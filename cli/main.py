@@ -52,11 +52,12 @@ def _components(warn_missing: bool = True):
     return Components(settings)
 
 
-def _loaded_service(parts):
-    """The service with its models loaded and the index opened, behind a spinner on a terminal."""
+def _loaded_service(parts, open_index: bool = True):
+    """The service with its models loaded (and the index opened), behind a spinner on a terminal."""
     with output.spinner("Loading the language models and the index…"):
         service = parts.service
-        service.view()
+        if open_index:
+            service.view()
     return service
 
 
@@ -147,7 +148,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HO
     if build and parts.versions.current() is None:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)
-    _loaded_service(parts)
+    _loaded_service(parts, open_index=False)  # a server may start before the index exists (/readyz says so)
     output.info(f"serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     asyncio.run(run_services(parts, host, port, with_bot))
 

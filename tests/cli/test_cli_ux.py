@@ -113,3 +113,30 @@ def test_follow_up_without_context_says_so(built_data_dir):
     proc = reelqa("ask", "and the other one?", "--json", data_dir=built_data_dir)
     answer = json.loads(proc.stdout)
     assert proc.returncode == 0 and answer["notice"] == "no_earlier_turn" and not answer["answered"]
+
+
+@pytest.mark.integration
+def test_serve_without_an_index_still_starts_and_reports_not_ready(tmp_path):
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path / "data"), "REELQA_CORPUS_DIR": str(CORPUS)}
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--no-build"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status = None
+        for _ in range(600):  # up to a minute of polling while the models load
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1]
+                time.sleep(0.1)
+        assert status == 503, "a server may start before the index is built; /readyz says it is not ready"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
