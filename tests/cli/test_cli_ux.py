@@ -73,7 +73,7 @@ def test_no_warning_when_corpus_and_glossary_exist(built_data_dir):
 def _run_on_a_terminal(args: list[str], env: dict, timeout: float = 300) -> tuple[int, str]:
     """Run the CLI with stderr on a pseudo-terminal; returns (exit code, what the terminal showed)."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], check=False, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=follower, text=True)
     os.close(follower)
     shown = b""
