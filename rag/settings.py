@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -70,6 +70,30 @@ class Settings(BaseSettings):
     discord_channel_cooldown_seconds: float = Field(
         2.0, ge=0, description="seconds between questions in a channel"
     )
+
+    llm_provider: Literal["openai", "ollama"] | None = Field(
+        None, description="'openai' (any OpenAI-compatible server) or 'ollama'; unset = extractive answers only"
+    )
+    llm_base_url: str | None = Field(
+        None, description="the provider's URL, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434"
+    )
+    llm_model: str | None = Field(None, description="the chat model's name (required with a provider)")
+    llm_api_key: SecretStr | None = Field(None, description="the provider's API key (OpenAI: else OPENAI_API_KEY)")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature of generated answers")
+    llm_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="longest wait for the model; then the extractive answer is given"
+    )
+    llm_max_tokens: int = Field(400, ge=16, le=8192, description="most tokens the model may generate per answer")
+
+    @field_validator("llm_provider", "llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value, info):
+        if isinstance(value, str):
+            value = value.strip()
+            if not value or (info.field_name == "llm_provider" and value.lower() in ("off", "none")):
+                return None
+            return value.lower() if info.field_name == "llm_provider" else value
+        return value
 
     @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", mode="before")
     @classmethod
