@@ -172,7 +172,7 @@ def test_api_docs_work_offline(browser_page, live_server):
     page = browser_page
     open_page(page, live_server, "/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("reelqa", timeout=WAIT)
-    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=WAIT)
     assert all(url.startswith((live_server.url, "data:")) for url in page.requested), \
         f"/docs loads nothing from a CDN: {[u for u in page.requested if not u.startswith(live_server.url)]}"
 
