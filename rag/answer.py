@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
 
     def cite(self, view: IndexView, chosen: list[Scored]) -> list[Citation]:
         """Citations for the chosen spans, each verified to be the exact source text at its offsets."""
-        citations = []
+        citations: list[Citation] = []
         for scored in sorted(chosen, key=lambda s: s.start) if len(chosen) > 1 else chosen:
             doc_id = scored.sentence.doc_id
             text = view.text(doc_id)
@@ -222,7 +222,8 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _fit(chosen: list[Scored], limit: int) -> list[Scored]:
-    kept, used = [], 0
+    kept: list[Scored] = []
+    used = 0
     for s in chosen:
         length = s.end - s.start
         if kept and used + length > limit:

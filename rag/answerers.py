@@ -56,8 +56,9 @@ class SentenceSearch:
             english = " ".join(info.names + self.glossary.translate_terms(question))
             dense_query = english or dense_query
         lexical_query = self.glossary.expand(question)
-        candidates = self.retriever.candidates(view, dense_query, lexical_query,
-                                               question if info.chinese else None)
+        # The multilingual model reads every question as asked: it finds Chinese passages for English
+        # questions and the reverse.
+        candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
         return Found(question, info, view, self.scorer.score(info, view, candidates), top_k)
 
 

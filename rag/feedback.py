@@ -59,7 +59,7 @@ class FeedbackStore:
                 return int(earlier[0])
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def citations_for(self, answer_id: str) -> list[Citation] | None:
         """The citations recorded with an answer, or None when the answer is unknown."""

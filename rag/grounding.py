@@ -124,8 +124,8 @@ class Grounding:
             return None
         cross = has_cjk(claim.text) != all(has_cjk(s.chunk.text) for s in cited)
         floor = self.floor_cross if cross else self.floor
-        best = [self._best_window(claim, source, cross) for source in cited]
-        best = [(w, score) for w, score in best if w is not None]
+        found = [self._best_window(claim, source, cross) for source in cited]
+        best = [(w, score) for w, score in found if w is not None]
         if not best:
             return None
         similarity = max(score for _, score in best)

@@ -107,9 +107,9 @@ class LlmClient:
         except GeneratorExit:
             raise
         except Exception as exc:  # noqa: BLE001 - any client failure falls back to the extractive path
-            fault = LlmFault(classify(exc), f"{type(exc).__name__}: {_short(exc)}")
-            self._fail(fault, purpose)
-            raise fault from None
+            wrapped = LlmFault(classify(exc), f"{type(exc).__name__}: {_short(exc)}")
+            self._fail(wrapped, purpose)
+            raise wrapped from None
         self.counts.add("ok")
 
     def _fail(self, fault: LlmFault, purpose: str) -> None:
