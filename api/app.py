@@ -20,7 +20,7 @@ from api.middleware import (
     RequestContextMiddleware,
 )
 from api.ratelimit import TokenBucketLimiter
-from api.routes import admin, ask, documents, error_responses, ops, web
+from api.routes import admin, ask, documents, error_responses, library, ops, web
 from api.routes import feedback as feedback_routes
 from rag.feedback import FeedbackStore
 from rag.schemas import UpdateReport
@@ -37,7 +37,7 @@ Errors are always `{"error": "<one clear line>"}`. When API keys are configured,
 def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
                reindex: Callable[[bool], UpdateReport] | None = None) -> FastAPI:
     """A FastAPI app serving the API, ops endpoints and web page over the given service."""
-    app = FastAPI(title="reelqa", version="1", description=DESCRIPTION)
+    app = FastAPI(title="reelqa", version="1", description=DESCRIPTION, docs_url=None, redoc_url=None)
     metrics = ApiMetrics()
     if getattr(service, "llm_outcomes", None) is not None:  # a chat model is configured
         metrics.track_llm(service.llm_outcomes.snapshot)
@@ -45,12 +45,14 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
                                    metrics=metrics, limiter=TokenBucketLimiter(settings.rate_limit_per_minute))
     install_error_handlers(app)
 
-    for module in (ask, documents, feedback_routes, admin):  # every /v1 route: rate limit, then API key
+    app.state.library = library.LibraryCache()
+    for module in (ask, documents, feedback_routes, admin, library):  # every /v1 route: rate limit, then API key
         app.include_router(module.router, dependencies=[Depends(rate_limit), Depends(require_api_key)],
                            responses=error_responses(401, 429))
     app.include_router(ops.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.mount(web.DOCS_ASSETS, StaticFiles(directory=web.swagger_assets_dir()), name="docs-assets")
 
     # Added last = outermost: every response (even 413 and 500) gets a request id, a log line and metrics.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -4,22 +4,41 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from cli import output
 from rag.errors import IndexDamagedError, ReelqaError
 
-app = typer.Typer(help="Cited answers about the Jimeng vs Keling AI-video race.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-index_app = typer.Typer(help="Build, update, inspect and roll back the index.", no_args_is_help=True)
+# Plain help (rich_markup_mode=None): Typer's rich help labels every flag `<bool>` as if it took a value.
+app = typer.Typer(help="Cited answers from the indexed documents.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None)
+index_app = typer.Typer(help="Build, update, inspect and roll back the index.", no_args_is_help=True,
+                        rich_markup_mode=None)
 app.add_typer(index_app, name="index")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of text.")]
 
 
-def _components():
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"reelqa {version('reelqa')}")
+        except PackageNotFoundError:
+            print("reelqa (not installed as a package)")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(_version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                     help="Print the version and exit.")] = False) -> None:
+    """Cited answers from the indexed documents."""
+
+
+def _components(warn_missing: bool = True):
     import logging
 
     from cli.compose import Components
@@ -28,7 +47,18 @@ def _components():
     settings = load_settings()
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("reelqa").setLevel(settings.log_level.upper())
+    if warn_missing:
+        output.warn_missing_inputs(settings)
     return Components(settings)
+
+
+def _loaded_service(parts, open_index: bool = True):
+    """The service with its models loaded (and the index opened), behind a spinner on a terminal."""
+    with output.spinner("Loading the language models and the index…"):
+        service = parts.service
+        if open_index:
+            service.view()
+    return service
 
 
 @index_app.command("update")
@@ -46,7 +76,7 @@ def index_rebuild(as_json: JsonOpt = False) -> None:
 def _write_index(full: bool, as_json: bool) -> None:
     from cli.progress import build_progress
 
-    parts = _components()
+    parts = _components(warn_missing=False)
     with build_progress(as_json) as progress:
         report = parts.reindex(full=full, progress=progress)
     output.update_report(report, as_json)
@@ -65,12 +95,15 @@ def index_status(as_json: JsonOpt = False) -> None:
     from index.status import index_status as read_status
 
     parts = _components()
-    output.status(read_status(parts.versions, parts.settings.corpus_dir), as_json)
+    status = read_status(parts.versions, parts.settings.corpus_dir)
+    output.status(status, as_json)
+    if status.version is None:
+        raise typer.Exit(3)  # documented: 3 = there is no index
 
 
 @app.command()
 def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-        top_k: Annotated[Optional[int], typer.Option(min=1, max=20, help="Most citations to return.")] = None,
+        top_k: Annotated[int | None, typer.Option(min=1, max=20, help="Most citations to return.")] = None,
         as_json: JsonOpt = False) -> None:
     """Answer one question with numbered, verified citations (or say the documents don't cover it)."""
     from rag.service import validate_question
@@ -78,7 +111,7 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
 
     validate_question(question, load_settings().max_question_chars)
     parts = _components()
-    output.answer(parts.service.ask(question, top_k=top_k), as_json)
+    output.answer(_loaded_service(parts).ask(question, top_k=top_k), as_json)
 
 
 @app.command("eval")
@@ -87,11 +120,12 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shar
              check: Annotated[bool, typer.Option("--check", help="Exit 1 if below the target thresholds.")] = False,
              ) -> None:
     """Run a gold set in-process and print accuracy, support, hit@k, MRR, abstention and quote validity."""
-    from rag.evaluate import evaluate as run_eval, failures, load_gold
+    from rag.evaluate import evaluate as run_eval
+    from rag.evaluate import failures, load_gold
 
     items = load_gold(gold)
     parts = _components()
-    summary = run_eval(items, parts.service.ask, parts.settings.corpus_dir)
+    summary = run_eval(items, _loaded_service(parts).ask, parts.settings.corpus_dir)
     missed = failures(summary)
     output.eval_summary(summary, missed, as_json)
     if check and missed:
@@ -99,16 +133,20 @@ def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shar
 
 
 @app.command()
-def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (REELQA_HOST).")] = None,
-          port: Annotated[Optional[int], typer.Option(help="Port (REELQA_PORT).")] = None,
+def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HOST).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port (REELQA_PORT).")] = None,
           with_bot: Annotated[bool, typer.Option("--with-bot", help="Also run the Discord bot.")] = False,
           build: Annotated[bool, typer.Option(help="Build the index first if there is none.")] = True) -> None:
     """Serve the HTTP API and web page (optionally the Discord bot too, sharing one model and index)."""
     import asyncio
 
-    from cli.runner import run_services
+    from cli.runner import check_port, require_bot_token, run_services
 
     parts = _components()
+    host, port = host or parts.settings.host, port or parts.settings.port
+    check_port(host, port)  # before loading models: a busy port is one line, at once
+    if with_bot:
+        require_bot_token(parts)
     try:
         missing = parts.versions.current() is None
     except IndexDamagedError as exc:  # serve anyway: /readyz says 503 and why until the index is repaired
@@ -117,7 +155,9 @@ def serve(host: Annotated[Optional[str], typer.Option(help="Bind address (REELQA
     if build and missing:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)
-    asyncio.run(run_services(parts, host or parts.settings.host, port or parts.settings.port, with_bot))
+    _loaded_service(parts, open_index=False)  # a server may start before the index exists (/readyz says so)
+    output.info(f"serving on http://{host}:{port}/ (press Ctrl+C to stop)")
+    asyncio.run(run_services(parts, host, port, with_bot))
 
 
 @app.command()

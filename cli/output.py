@@ -6,7 +6,6 @@ import sys
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 out = Console(highlight=False, soft_wrap=True)
@@ -18,31 +17,37 @@ def info(line: str) -> None:
     err.print(line)
 
 
+def warn(line: str) -> None:
+    """A warning line on stderr."""
+    print(f"reelqa: warning: {line}", file=sys.stderr, flush=True)
+
+
+def warn_missing_inputs(settings) -> None:
+    """Warn when the corpus folder or the glossary is missing: answers silently change without them."""
+    if not settings.corpus_dir.is_dir():
+        warn(f"corpus folder {settings.corpus_dir} not found; `reelqa index update` cannot run and corpus "
+             "drift is not checked (set REELQA_CORPUS_DIR)")
+    if not settings.glossary_path.is_file():
+        warn(f"glossary {settings.glossary_path} not found; other names for the same thing (aliases, Chinese "
+             "names) will not be recognised (set REELQA_GLOSSARY or add the file)")
+
+
+@contextmanager
+def spinner(text: str):
+    """A spinner on stderr while something slow runs (only on a terminal)."""
+    if not err.is_terminal:
+        yield
+        return
+    with err.status(text, spinner="dots"):
+        yield
+
+
 def emit(data, as_json: bool, text: str) -> None:
     """JSON or one line of text."""
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
     else:
         out.print(text)
-
-
-@contextmanager
-def progress(enabled: bool = True):
-    """A progress callback(stage, done, total), drawn with rich when stderr is a terminal."""
-    if not (enabled and sys.stderr.isatty()):
-        yield lambda stage, done, total: None
-        return
-    bars = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=False)
-    tasks: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bars.add_task(stage, total=total)
-        bars.update(tasks[stage], completed=done, total=total)
-
-    with bars:
-        yield update
 
 
 def update_report(report, as_json: bool) -> None:

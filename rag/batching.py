@@ -65,7 +65,8 @@ class BatchingEmbedder:
 
     def _take(self) -> list[_Request]:
         """The oldest queued requests, up to `max_texts` texts (at least one request); call holding the lock."""
-        batch, size = [], 0
+        batch: list[_Request] = []
+        size = 0
         while self._pending and (not batch or size + len(self._pending[0].texts) <= self.max_texts):
             size += len(self._pending[0].texts)
             batch.append(self._pending.pop(0))

@@ -1,4 +1,9 @@
-"""Follow-up questions resolved against earlier turns of the same conversation (bounded, never shared)."""
+"""Follow-up questions resolved against earlier turns of the same conversation (bounded, never shared).
+
+A follow-up takes from the previous turn only what it lacks (usually the subject) and keeps its own question:
+"and B?" reuses the previous question with B as its subject; "what about B's revenue?" is already complete;
+"how much did they pay?" gets the previous subject for "they". A complete question is never rewritten.
+"""
 from __future__ import annotations
 
 import re
@@ -8,10 +13,29 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from rag.aliases import Glossary
+from rag.lexical import terms
 
-_FOLLOW_UP_START = re.compile(r"^\s*(and|also|what about|how about|what of|same for|then|but)\b", re.I)
-_PRONOUN = re.compile(r"\b(they|them|their|theirs|it|its|he|she|his|her|this|that|these|those|the company|"
-                      r"the product|the model)\b", re.I)
+NO_EARLIER_TURN = "Ask a full question: this conversation has no earlier turn."
+
+# Words that open an elliptical follow-up ("and B?", "what about B?", "那B呢？").
+_LEAD_IN = re.compile(r"^\s*(?:(?:ok(?:ay)?|so|and|but|also|then|or)\b[\s,]*)*"
+                      r"(?:(?:what|how)\s+about|what\s+of|same\s+for|and\s+for|as\s+for)?\b[\s,]*", re.IGNORECASE)
+_CJK_LEAD_IN = re.compile(r"^\s*(?:那么|那|还有|而|和|跟|至于)\s*")
+_CJK_TAIL = re.compile(r"\s*呢\s*[？?]?\s*$")
+# A clause asks something itself: it opens with a question word or an auxiliary verb, or is an imperative.
+_CLAUSE = re.compile(r"^\s*(?:(?:in|on|at|for|from|by|to|with|of|during|since|according\s+to)\s+)?"
+                     r"(?:what|who|whom|whose|which|where|when|why|how|is|are|was|were|do|does|did|can|could|"
+                     r"should|would|will|has|have|had|compare|list|name|tell|give|describe|explain|show)\b", re.IGNORECASE)
+_CJK_QUESTION = re.compile(r"什么|多少|谁|哪|几|吗|怎么|怎样|如何|为什么|为何|是否|有没有|何")
+_PRONOUNS = {"they": "", "them": "", "it": "", "he": "", "him": "", "she": "",
+             "their": "'s", "theirs": "'s", "its": "'s", "his": "'s", "her": "'s", "hers": "'s"}
+_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.IGNORECASE)
+_CJK_PRONOUN = re.compile(r"它们|他们|她们|它|他|她|其")
+# A fragment that only narrows the previous question ("and in 2023?", "for students?").
+_MODIFIER = re.compile(r"^\s*(?:in|on|at|for|during|since|before|after|by|from|with|without|last|this|next|"
+                       r"today|now|then|overseas|abroad|worldwide|globally)\b", re.IGNORECASE)
+_ENTITY = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*)*")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -20,6 +44,24 @@ class Turn:
 
     resolved: str
     at: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question relates to an earlier turn: what it lacks, if anything."""
+
+    body: str
+    names: list[str]
+    clause: bool
+    anaphoric: bool
+    has_topic: bool
+
+    @property
+    def complete(self) -> bool:
+        """Whether the question stands on its own (then it is never rewritten)."""
+        if self.clause:
+            return not self.anaphoric
+        return bool(self.names) and self.has_topic
 
 
 class Conversations:
@@ -31,24 +73,35 @@ class Conversations:
         self.max_conversations, self.clock = max_conversations, clock
         self._turns: OrderedDict[str, deque[Turn]] = OrderedDict()
         self._lock = threading.Lock()
+        self._all_names = sorted({n for canon, aliases in glossary.entries.items() for n in [canon, *aliases]},
+                                 key=len, reverse=True)
 
     def resolve(self, conversation_id: str | None, question: str) -> str:
-        """The question made standalone using the conversation's previous turn."""
+        """The question made standalone using the conversation's previous turn (unchanged when complete)."""
         previous = self._last(conversation_id)
-        if previous is None or not self._is_follow_up(question):
+        reading = self.read(question)
+        if previous is None or reading.complete:
             return question
-        now_names = self.glossary.canonical_names(question)
-        before_names = self.glossary.canonical_names(previous)
-        if now_names:
-            swap = next((n for n in before_names if n not in now_names), None)
-            if swap is None:
-                return question
-            return self._replace_name(previous, swap, now_names[0])
-        if before_names:
-            subject = " and ".join(before_names)
-            replaced, count = _PRONOUN.subn(subject, question, count=1)
-            return replaced if count else f"{question} ({subject})"
-        return f"{question} {previous}"
+        if reading.anaphoric or reading.clause:
+            return self._fill_pronoun(question, previous)
+        if not reading.names:
+            return self._add_subject(question, reading, previous)
+        return self._swap_subject(question, reading, previous)
+
+    def lacks_context(self, conversation_id: str | None, question: str) -> bool:
+        """True for a follow-up that needs an earlier turn when the conversation has none (new or forgotten)."""
+        return not self.read(question).complete and self._last(conversation_id) is None
+
+    def read(self, question: str) -> Reading:
+        """Whether a question has its own clause, subject and topic, or leans on an earlier turn."""
+        if _CJK_QUESTION.search(question) or _CJK_TAIL.search(question) or _CJK_PRONOUN.search(question):
+            return self._read_chinese(question)
+        body = _LEAD_IN.sub("", question, count=1).strip()
+        names = self.glossary.canonical_names(body) or _entities(body)
+        clause = bool(_CLAUSE.match(body)) and len(re.findall(r"\w+", body)) > 1
+        anaphoric = bool(_PRONOUN.search(body)) and not names
+        topic = [t for t in terms(self._without_names(body)) if t not in {"s", "’s"}]
+        return Reading(body, names, clause, anaphoric, bool(topic))
 
     def remember(self, conversation_id: str | None, resolved: str) -> None:
         """Store a resolved question as the conversation's latest turn."""
@@ -60,6 +113,14 @@ class Conversations:
             self._turns[conversation_id] = turns
             while len(self._turns) > self.max_conversations:
                 self._turns.popitem(last=False)
+
+    def _read_chinese(self, question: str) -> Reading:
+        body = _CJK_TAIL.sub("", _CJK_LEAD_IN.sub("", question, count=1)).strip()
+        names = self.glossary.canonical_names(body)
+        clause = bool(_CJK_QUESTION.search(body))
+        anaphoric = bool(_CJK_PRONOUN.search(body)) and not names
+        rest = re.sub(r"\s+", "", self._without_names(body))
+        return Reading(body, names, clause, anaphoric, len(rest) >= 2)
 
     def history(self, conversation_id: str | None) -> list[str]:
         """The conversation's resolved questions, oldest first (empty when unknown or expired)."""
@@ -80,13 +141,67 @@ class Conversations:
                 return None
             return turns[-1].resolved
 
-    def _is_follow_up(self, question: str) -> bool:
-        words = re.findall(r"\w+", question)
-        has_names = bool(self.glossary.canonical_names(question))
-        return bool(_FOLLOW_UP_START.search(question)) or len(words) <= 4 or \
-            (bool(_PRONOUN.search(question)) and not has_names)
+    def _subjects(self, previous: str) -> list[str]:
+        return self.glossary.canonical_names(previous) or _entities(_LEAD_IN.sub("", previous, count=1))
+
+    def _fill_pronoun(self, question: str, previous: str) -> str:
+        """'how much did they pay?' → 'how much did <previous subject> pay?'."""
+        subject = " and ".join(self._subjects(previous))
+        if not subject:
+            return f"{question} ({previous})"
+        if _CJK_PRONOUN.search(question) and not _PRONOUN.search(question):
+            return _CJK_PRONOUN.sub(subject, question, count=1)
+        return _PRONOUN.sub(lambda m: subject + _PRONOUNS[m.group(1).lower()], question, count=1)
+
+    def _add_subject(self, question: str, reading: Reading, previous: str) -> str:
+        """A topic without a subject ('and the revenue?') gets the previous subject; a bare modifier
+        ('and in 2023?') or nothing at all ('why?') narrows the previous question."""
+        subjects = self._subjects(previous)
+        body = reading.body.rstrip(" ?？")
+        if not body or _CLAUSE.match(body):  # nothing of its own, or a bare 'why?'
+            return f"{question} ({previous})" if body else previous
+        if not reading.has_topic or _MODIFIER.match(body) or not subjects:
+            return f"{previous.rstrip(' ?？')} {body}?"
+        if re.search(r"[\u3400-\u9fff]", question):
+            return f"{''.join(subjects)}{body}？"
+        owner = " and ".join(f"{s}'s" for s in subjects)
+        return f"What about {owner} {_ARTICLE.sub('', body)}?"
+
+    def _swap_subject(self, question: str, reading: Reading, previous: str) -> str:
+        """'and B?' after a question about A asks the same about B."""
+        before = self._subjects(previous)
+        swap = next((n for n in before if n not in reading.names), None)
+        if swap is None:
+            return previous if before else f"{previous.rstrip(' ?？')} ({', '.join(reading.names)})?"
+        return self._replace_name(previous, swap, reading.names[0])
+
+    def _without_names(self, text: str) -> str:
+        for name in self._all_names:  # longest first
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(name)}(?:['’]s)?(?![A-Za-z0-9])", " ", text, flags=re.IGNORECASE)
+        return _ENTITY.sub(" ", text)
 
     def _replace_name(self, text: str, old: str, new: str) -> str:
         names = [old, *self.glossary.entries.get(old, [])]
         pattern = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return re.sub(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])", new, text, count=0, flags=re.I)
+        return re.sub(rf"(?<![A-Za-z])(?:{pattern})(?![A-Za-z])", new, text, count=0, flags=re.IGNORECASE)
+
+
+def _entities(text: str) -> list[str]:
+    """Capitalized phrases (a subject's name), without a leading question word or lead-in."""
+    found = []
+    for match in _ENTITY.finditer(text):
+        parts = re.sub(r"['’]s$", "", match.group()).split()
+        while parts and parts[0].lower() in _QUESTION_WORDS:
+            parts = parts[1:]
+        if parts:
+            found.append(" ".join(parts))
+    return list(dict.fromkeys(found))
+
+
+_QUESTION_WORDS = frozenset([
+    "what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were",
+    "do", "does", "did", "can", "could", "should", "would", "will", "has", "have", "had", "and", "also",
+    "but", "then", "or", "so", "ok", "okay", "i", "in", "on", "at", "for", "from", "by", "to", "with",
+    "of", "during", "since", "according", "compare", "list", "name", "tell", "give", "describe", "explain",
+    "show", "the", "a", "an",
+])

@@ -61,3 +61,9 @@ class DiscordUnavailableError(ReelqaError):
     """Discord could not be reached (no network, DNS failure, gateway down)."""
 
     exit_code = 6
+
+
+class AddressInUseError(ReelqaError):
+    """The address `reelqa serve` should listen on is taken or cannot be bound."""
+
+    exit_code = 7

@@ -102,6 +102,8 @@ class FeedbackStore:
 
     def record_answer(self, answer: Answer, channel: str = "http") -> None:
         """Keep an answer so feedback on it can name the question and citations (never fails the answer)."""
+        if answer.notice:  # not an answer (e.g. a follow-up with no earlier turn): no corpus gap, no votes
+            return
         row = (answer.answer_id, answer.question, answer.answer, int(answer.answered),
                json.dumps([c.model_dump() for c in answer.citations]), answer.index_version, channel, time.time())
         if self.read_only:
@@ -111,12 +113,20 @@ class FeedbackStore:
         except StorageError as exc:
             log.warning("answer %s not recorded: %s", answer.answer_id, exc)
 
-    def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None, channel: str = "http") -> int:
-        """Store feedback on a recorded answer; returns its id."""
+    def add_feedback(self, answer_id: str, helpful: bool, comment: str | None = None, channel: str = "http",
+                     one_per_answer: bool = False) -> int:
+        """Store feedback on a recorded answer; returns its id. With `one_per_answer`, a later vote on the same
+        answer and channel replaces the earlier one (a changed vote) instead of adding a row."""
 
         def insert(db: sqlite3.Connection) -> int:
             if not db.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone():
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
+            earlier = db.execute("SELECT id FROM feedback WHERE answer_id=? AND channel=? ORDER BY id LIMIT 1",
+                                 (answer_id, channel)).fetchone() if one_per_answer else None
+            if earlier:
+                db.execute("UPDATE feedback SET helpful=?, comment=COALESCE(?, comment), created_at=? WHERE id=?",
+                           (int(helpful), comment, time.time(), earlier[0]))
+                return int(earlier[0])
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
             return int(cur.lastrowid or 0)

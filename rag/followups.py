@@ -59,3 +59,7 @@ class LlmFollowUps:
     def remember(self, conversation_id: str | None, resolved: str) -> None:
         """Store a resolved question as the conversation's latest turn."""
         self.conversations.remember(conversation_id, resolved)
+
+    def lacks_context(self, conversation_id: str | None, question: str) -> bool:
+        """True for a follow-up that needs an earlier turn when the conversation has none (rule-based)."""
+        return self.conversations.lacks_context(conversation_id, question)

@@ -90,6 +90,9 @@ class Answer(BaseModel):
     mode: Literal["extractive", "generative"] = Field(
         "extractive", description="which answerer produced `answer`: quoted sentences, or an LLM's verified text")
     dropped_sentences: int = Field(0, ge=0, description="generated sentences removed because no citation supported them")
+    notice: Literal["no_earlier_turn"] | None = Field(
+        None, description="why no answer was attempted: 'no_earlier_turn' = a follow-up ('and B?') in a "
+                          "conversation with no earlier turn (new, expired or the server restarted)")
 
 
 class IndexStatus(BaseModel):

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from rag.answerers import Answerer, Draft, SentenceSearch
-from rag.conversation import Conversations
+from rag.conversation import NO_EARLIER_TURN, Conversations
 from rag.errors import InputError, NotFoundError, ReelqaError
 from rag.llm import OutcomeCounts
 from rag.retrieve import IndexView
@@ -24,6 +24,9 @@ class FollowUps(Protocol):
 
     def remember(self, conversation_id: str | None, resolved: str) -> None:
         """Store a resolved question as the conversation's latest turn."""
+
+    def lacks_context(self, conversation_id: str | None, question: str) -> bool:
+        """True for a follow-up that needs an earlier turn when the conversation has none."""
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -94,6 +97,10 @@ class QAService:
         question = self.validate(question)
         top_k = top_k or self.top_k
         view = self.view()
+        if self.conversations.lacks_context(conversation_id, question):
+            yield Answer(question=question, answer=NO_EARLIER_TURN, answered=False, index_version=view.version,
+                         answer_id=uuid.uuid4().hex, conversation_id=conversation_id, notice="no_earlier_turn")
+            return
         resolved = self.conversations.resolve(conversation_id, question)
         found = self.search_step.find(view, resolved, top_k)
         draft = None

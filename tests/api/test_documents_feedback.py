@@ -49,9 +49,12 @@ async def test_feedback_is_stored_and_survives_a_restart(service, settings_for, 
     async with client_for(create_app(service, restarted, settings)) as c:
         again = await c.post("/v1/feedback", json={"answer_id": answer["answer_id"], "helpful": True})
         assert again.status_code == 201, "an answer recorded before the restart can still get feedback"
+        assert again.json()["feedback_id"] == response.json()["feedback_id"], "a changed vote, not a new one"
     rows = restarted.feedback_for(answer["answer_id"])
-    assert rows == [{"helpful": False, "comment": "I wanted the Keling number too", "channel": "http"},
-                    {"helpful": True, "comment": None, "channel": "http"}]
+    assert rows == [{"helpful": True, "comment": "I wanted the Keling number too", "channel": "http"}]
+    assert not any(r["question"] == DEV_QUESTION for r in restarted.report()), "no longer marked unhelpful"
+    async with client_for(create_app(service, restarted, settings)) as c:
+        await c.post("/v1/feedback", json={"answer_id": answer["answer_id"], "helpful": False})
     assert any(r["question"] == DEV_QUESTION and r["unhelpful"] == 1 for r in restarted.report())
 
 

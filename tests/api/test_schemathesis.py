@@ -15,8 +15,8 @@ from rag.feedback import FeedbackStore
 
 # Every operation but the admin re-index (it rebuilds the index; it has its own tests).
 WITH_INPUT = ["POST /v1/ask", "POST /v1/ask/stream", "GET /v1/search", "GET /v1/documents/{doc_id}",
-              "POST /v1/feedback", "GET /metrics"]
-OPERATIONS = [*WITH_INPUT, "GET /healthz", "GET /readyz"]
+              "POST /v1/feedback", "GET /metrics", "GET /v1/admin/gaps"]
+OPERATIONS = [*WITH_INPUT, "GET /healthz", "GET /readyz", "GET /v1/library"]
 # Negative (schema-violating) data only where there is input to violate; probes take none.
 CASES = [(label, GenerationMode.POSITIVE) for label in OPERATIONS] + \
         [(label, GenerationMode.NEGATIVE) for label in WITH_INPUT]

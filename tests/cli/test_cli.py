@@ -13,7 +13,7 @@ from tests.conftest import CORPUS, ROOT
 
 def reelqa(*args, data_dir, timeout=180):
     env = {**os.environ, "REELQA_DATA_DIR": str(data_dir), "REELQA_CORPUS_DIR": str(CORPUS)}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], check=False, cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -38,7 +38,10 @@ def test_ask_json_and_non_english(built_data_dir):
 
 def test_status_without_an_index_says_how_to_build_one(tmp_path):
     proc = reelqa("index", "status", "--json", data_dir=tmp_path / "empty")
-    assert proc.returncode == 0 and json.loads(proc.stdout)["version"] is None
+    assert proc.returncode == 3, "exit code 3 = no index, as README documents"
+    assert json.loads(proc.stdout)["version"] is None
+    proc = reelqa("index", "status", data_dir=tmp_path / "empty")
+    assert proc.returncode == 3 and "reelqa index rebuild" in proc.stdout
     proc = reelqa("ask", "How many users does Keling serve?", data_dir=tmp_path / "empty")
     assert proc.returncode == 3 and "reelqa index rebuild" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -47,14 +50,14 @@ def test_rollback_without_history_and_missing_corpus_are_clear(tmp_path):
     proc = reelqa("index", "rollback", data_dir=tmp_path)
     assert proc.returncode == 3 and "no previous index version" in proc.stderr
     env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path), "REELQA_CORPUS_DIR": str(tmp_path / "nope")}
-    proc = subprocess.run([sys.executable, "-m", "cli", "index", "update"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "cli", "index", "update"], check=False, cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
     assert proc.returncode == 2 and "corpus folder not found" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_bad_setting_fails_fast(tmp_path):
     env = {**os.environ, "REELQA_DATA_DIR": str(tmp_path), "REELQA_TOP_K": "banana"}
-    proc = subprocess.run([sys.executable, "-m", "cli", "index", "status"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "cli", "index", "status"], check=False, cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "REELQA_TOP_K" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -75,7 +78,7 @@ def test_report_with_no_feedback(tmp_path):
 def test_bot_without_a_token_is_one_clear_line(built_data_dir, args):
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     env.update(REELQA_DATA_DIR=str(built_data_dir), REELQA_CORPUS_DIR=str(CORPUS))
-    proc = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "cli", *args], check=False, cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=180)
     assert proc.returncode == 2, proc.stderr
     assert "DISCORD_TOKEN is not set" in proc.stderr and "Traceback" not in proc.stderr
