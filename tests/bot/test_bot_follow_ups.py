@@ -7,8 +7,6 @@ from bot_helpers import ask_by_mention, bot_answers, text_of
 
 JIMENG = "How many paying users does Jimeng have?"
 COOLDOWN = 11
-TOPIC_FIX = ("the service's topic-keeping fix in rag/conversation.py (issue 12 item 1) lands from another "
-             "branch; remove this xfail after merging it")
 
 
 @pytest.fixture
@@ -47,7 +45,6 @@ async def test_slash_ask_in_a_bot_thread_continues_its_conversation(world):
     assert "2 million" in text_of(answer) and "Keling" in answer.embeds[0].footer.text
 
 
-@pytest.mark.xfail(strict=True, reason=TOPIC_FIX)
 async def test_a_complete_new_question_in_a_thread_is_not_rewritten(world):
     await ask_by_mention(world, world.alice, JIMENG)
     (thread,) = world.channel.threads
@@ -56,7 +53,6 @@ async def test_a_complete_new_question_in_a_thread_is_not_rewritten(world):
     assert "paying users" not in (answer.embeds[0].footer.text or "")  # not "… does Zhang Nan have?"
 
 
-@pytest.mark.xfail(strict=True, reason=TOPIC_FIX)
 async def test_a_follow_up_keeps_its_own_question_and_takes_only_the_subject(world):
     await ask_by_mention(world, world.alice, JIMENG)
     (thread,) = world.channel.threads
@@ -66,7 +62,6 @@ async def test_a_follow_up_keeps_its_own_question_and_takes_only_the_subject(wor
     assert "revenue" in footer or footer == ""
 
 
-@pytest.mark.xfail(strict=True, reason=TOPIC_FIX)
 async def test_a_follow_up_without_an_earlier_turn_says_so(world, feedback):
     answer = await ask_by_mention(world, world.alice, "and Keling?")  # a new conversation: nothing to follow
     (embed,) = answer.embeds
