@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 from rag.aliases import Glossary
-from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer, compose
+from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer
 from rag.conversation import Conversations
 from rag.embedder import Embedder
 from rag.errors import InputError, NotFoundError, ReelqaError
@@ -66,11 +66,12 @@ class QAService:
         view = self.view()
         resolved = self.conversations.resolve(conversation_id, question)
         scored, info = self._scored(view, resolved)
-        citations = self.answerer.cite(view, self.answerer.pick(info, scored))[:top_k]
+        chosen = self.answerer.pick(info, scored)
+        citations = self.answerer.cite(view, chosen)[:top_k]
         answered = bool(citations)
         self.counts["answered" if answered else "abstained"] += 1
         self.conversations.remember(conversation_id, resolved)
-        return Answer(question=question, answer=compose(citations) if answered else NOT_COVERED,
+        return Answer(question=question, answer=self.answerer.compose(chosen, citations) if answered else NOT_COVERED,
                       answered=answered, citations=citations,
                       related=[] if answered else self.answerer.related(view, scored, min(top_k, 3)),
                       index_version=view.version, took_ms=round((time.perf_counter() - started) * 1000, 1),
@@ -94,10 +95,7 @@ class QAService:
 
     def _scored(self, view: IndexView, question: str):
         info = analyse(question, self.glossary)
-        dense_query = self.glossary.rewrite(question)
-        if info.chinese:  # MiniLM reads English: give it the names and translated terms
-            english = " ".join(info.names + self.glossary.translate_terms(question))
-            dense_query = english or dense_query
+        dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
         lexical_query = self.glossary.expand(question)
         candidates = self.retriever.candidates(view, dense_query, lexical_query,
                                                question if info.chinese else None)
