@@ -1,9 +1,9 @@
 """Request and response models of the HTTP API (the stable, documented wire format)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from rag.schemas import Answer, Citation, Passage, UpdateReport
 
@@ -12,15 +12,25 @@ from rag.schemas import Answer, Citation, Passage, UpdateReport
 NON_BLANK = r"\S"
 
 
+def _json_integer(value: Any) -> Any:
+    """Accept what JSON Schema calls an integer (7, 7.0), not strings or booleans that lax parsing would coerce."""
+    if isinstance(value, (str, bool)):
+        raise ValueError("must be a JSON integer, not a string or boolean")
+    return value
+
+
+TopK = Annotated[int, Field(ge=1, le=20), BeforeValidator(_json_integer)]
+
+
 class AskRequest(BaseModel):
     """A question, optionally part of a conversation (follow-ups are resolved against earlier turns)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"question": "How many paying users does Jimeng have?", "top_k": 3,
                       "conversation_id": "c-42"}]})
 
     question: str = Field(min_length=1, pattern=NON_BLANK, description="the question, in plain words")
-    top_k: int | None = Field(None, ge=1, le=20, description="most citations to return (default REELQA_TOP_K)")
+    top_k: TopK | None = Field(None, description="most citations to return (default REELQA_TOP_K)")
     conversation_id: str | None = Field(
         None, min_length=1, max_length=128,
         description="any id you choose; questions sharing it are one conversation, so 'and Keling?' works")
@@ -49,10 +59,10 @@ class DocumentResponse(BaseModel):
 class FeedbackRequest(BaseModel):
     """Feedback on an answer returned earlier by /v1/ask or /v1/ask/stream."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
 
     answer_id: str = Field(min_length=1, max_length=64, description="the answer_id of the answer")
-    helpful: bool
+    helpful: StrictBool
     comment: str | None = Field(None, max_length=1000)
 
 

@@ -107,3 +107,13 @@ async def test_stream_rejects_bad_input_with_a_json_error(client):
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/json")
     assert "question" in response.json()["error"]
+
+
+async def test_numbers_in_strings_are_rejected_as_the_schema_says(client):
+    """Regression: {"top_k": "7"} was coerced and accepted though the schema says integer."""
+    for path in ("/v1/ask", "/v1/ask/stream"):
+        response = await client.post(path, json={"question": "Who founded it?", "top_k": "7"})
+        assert response.status_code == 422, path
+        assert "top_k" in response.json()["error"]
+    accepted = await client.post("/v1/ask", json={"question": "Who founded it?", "top_k": 2.0})
+    assert accepted.status_code == 200  # JSON Schema's integer includes 2.0

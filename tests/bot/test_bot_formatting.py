@@ -390,3 +390,17 @@ def test_a_quote_spanning_two_embeds_stays_bold_in_both():
     assert len(texts) == 2
     assert texts[0].startswith("Before. **emphasised") and texts[0].endswith("emphasised**")
     assert texts[1].startswith("**emphasised") and texts[1].endswith("emphasised** After.")
+
+
+def test_a_long_title_starting_with_a_marker_keeps_the_field_number():
+    """Regression: a related title '[1] …' longer than the field limit was cut to 'Related…'."""
+    from bot.formatting import related_field, source_field
+
+    passage = Passage(doc_id="d", source="d.txt", title="[1] " + "x" * 400, date="2024-01-01",
+                      start=0, end=4, text="text")
+    name, _ = related_field(3, passage)
+    assert name.startswith("Related 3: [1]") and name.endswith(" — 2024-01-01") and len(name) <= 256
+    citation = Citation(n=2, doc_id="d", source="d.txt", title="word " * 80, quote="q", start=0, end=1,
+                        passage="q")
+    name, _ = source_field(citation)
+    assert name.startswith("[2] word") and len(name) <= 256
