@@ -41,8 +41,9 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "WARNING: chromium is not installed and this is not root: the browser test will skip (sudo apt-get install chromium)"; fi; }
 
-lint: install-dev ## the import rule (import-linter)
+lint: install-dev ## the import rule (import-linter) and the type checker (mypy on rag/ and index/)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 unit: install-dev ## fast tests only
 	$(BIN)/python -m pytest -q -m "not integration and not browser"

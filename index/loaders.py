@@ -1,16 +1,21 @@
-"""Load .txt, .md, .html and .pdf files into text whose offsets citations point into."""
+"""Load .txt, .md, .html and .pdf files into text whose offsets citations point into.
+
+HTML goes through trafilatura (main text, title, date, author); the text served and cited is that extraction,
+headed by the title, byline and date lines when they are known. Dates become ISO `YYYY-MM-DD` where possible.
+"""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from index.html import extract_html
 from rag.errors import DocumentError
 from rag.schemas import DocumentMeta, LoadedDocument
-from rag.text import sha256
+from rag.text import has_cjk, sha256
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 SIDECAR = ".meta.yaml"
@@ -30,17 +35,21 @@ def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
     source = path.relative_to(corpus_dir).as_posix()
     raw = _read_bytes(path, source)
     suffix = path.suffix.lower()
+    meta: dict[str, Any]
     if suffix == ".pdf":
-        text, meta, body_start = _pdf_text(path, source), {}, 0
+        (text, meta), body_start = _pdf_text(path, source), 0
     else:
         text = _decode(raw, source)
         if suffix in (".html", ".htm"):
-            text, meta, body_start = _html_text(text), {}, 0
+            extracted = extract_html(text)
+            text, body_start = extracted.text, 0
+            meta = {k: v for k, v in (("title", extracted.title), ("date", extracted.date),
+                                      ("authors", extracted.authors), ("url", extracted.url)) if v}
         else:
             meta, body_start = _front_matter(text, source)
     if not text[body_start:].strip():
         raise DocumentError(source, "has no text", "add text or remove the file")
-    meta = {**_sidecar(path, source), **meta}
+    meta = {**meta, **_sidecar(path, source)}  # a sidecar is the user's word: it wins over extracted metadata
     return LoadedDocument(meta=_meta(source, meta, text, body_start), text=text,
                           body_start=body_start, sha256=sha256(text))
 
@@ -98,14 +107,56 @@ def _sidecar(path: Path, source: str) -> dict:
 def _meta(source: str, data: dict, text: str, body_start: int) -> DocumentMeta:
     authors = data.get("authors") or data.get("author") or []
     if isinstance(authors, str):
-        authors = [a.strip() for a in authors.split(",") if a.strip()]
-    when = data.get("date", "")
-    if isinstance(when, (date, datetime)):
-        when = when.isoformat()[:10]
-    first_line = text[body_start:].strip().split("\n", 1)[0][:120]
+        authors = [a.strip() for a in re.split(r"[,;，、]|\band\b", authors) if a.strip()]
+    when = data.get("date") or data.get("published") or data.get("published_at") or ""
     return DocumentMeta(doc_id=data.get("id") or _doc_id(source), source=source,
-                        title=str(data.get("title") or first_line), date=str(when or ""),
+                        title=str(data.get("title") or _fallback_title(source, text[body_start:])),
+                        date=normalize_date(when),
                         authors=[str(a) for a in authors], url=str(data.get("source") or data.get("url") or ""))
+
+
+def _fallback_title(source: str, body: str) -> str:
+    """The first line when it reads as a title (short, no sentence end), else the file name in words."""
+    first_line = body.strip().split("\n", 1)[0].lstrip("#").strip()
+    if first_line and len(first_line) <= 120 and not re.search(r"[.!?。！？；]$", first_line):
+        return first_line
+    return re.sub(r"[-_]+", " ", Path(source).stem).strip()
+
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def normalize_date(value: Any) -> str:
+    """ISO `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) from a date, a datetime or a common written form; else as given."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    patterns = [
+        (r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", lambda m: (m[1], m[2], m[3])),
+        (r"(\d{1,2})/(\d{1,2})/(\d{4})", lambda m: (m[3], m[1], m[2])),  # US order, as written in English
+        (r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", lambda m: (m[3], _MONTHS.get(m[1].lower()), m[2])),
+        (r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?,?\s+(\d{4})", lambda m: (m[3], _MONTHS.get(m[2].lower()), m[1])),
+        (r"(\d{4})[-/.年](\d{1,2})月?$", lambda m: (m[1], m[2], None)),
+        (r"([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$", lambda m: (m[2], _MONTHS.get(m[1].lower()), None)),
+        (r"(\d{4})年?$", lambda m: (m[1], None, None)),
+    ]
+    for pattern, parts in patterns:
+        match = re.search(pattern, text)
+        if match:
+            year, month, day = parts(match)
+            if month is None and day is None:
+                return f"{int(year):04d}"
+            if month is None or not 1 <= int(month) <= 12:
+                continue
+            if day is None:
+                return f"{int(year):04d}-{int(month):02d}"
+            try:
+                return date(int(year), int(month), int(day)).isoformat()
+            except ValueError:
+                continue
+    return text
 
 
 def _doc_id(source: str) -> str:
@@ -113,47 +164,51 @@ def _doc_id(source: str) -> str:
     return re.sub(r"[^A-Za-z0-9_\-/]+", "-", stem).strip("-").replace("/", "--") or "doc"
 
 
-class _TextExtractor(HTMLParser):
-    _SKIP = {"script", "style", "head", "noscript", "template"}
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-              "blockquote", "pre", "title", "ul", "ol", "table"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in self._SKIP
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in self._SKIP and self.skip > 0
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def _html_text(html: str) -> str:
-    parser = _TextExtractor()
-    parser.feed(html)
-    lines = (line.strip() for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _pdf_text(path: Path, source: str) -> str:
+def _pdf_text(path: Path, source: str) -> tuple[str, dict[str, Any]]:
+    """The text of every page and the PDF's own metadata (title, author, creation date)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentError(source, f"is not a readable PDF ({type(exc).__name__})", "re-export it") from None
+        info: Any = reader.metadata or {}
+        meta = {"title": _pdf_field(info, "/Title"), "authors": _pdf_field(info, "/Author"),
+                "date": _pdf_date(_pdf_field(info, "/CreationDate") or _pdf_field(info, "/ModDate"))}
     except Exception as exc:  # pypdf raises many kinds on corrupt input
         raise DocumentError(source, f"is not a readable PDF ({type(exc).__name__})", "re-export it") from None
-    return "\n\n".join(p.strip() for p in pages if p.strip())
+    if re.search(r"\.(docx?|pptx?|pdf|odt|tex)$|^untitled$|^microsoft word", meta["title"], re.I):
+        meta["title"] = ""  # a file name, not a title
+    text = "\n\n".join(_unwrap(p.strip()) for p in pages if p.strip())
+    return text, {k: v for k, v in meta.items() if v}
+
+
+def _unwrap(page: str, wide: int = 60) -> str:
+    """Join the hard-wrapped lines of a PDF page back into paragraphs (headings and short lines stay lines).
+
+    A line continues the previous one when that one has no sentence end and either is long (a wrapped line)
+    or the new line starts in lower case.
+    """
+    out: list[str] = []
+    for line in (ln.strip() for ln in page.split("\n")):
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        if prev and not re.search(r"[.!?:;。！？：；]['\"”’)）]*$", prev) and (len(prev) >= wide or line[0].islower()):
+            joiner = "" if has_cjk(prev[-1]) and has_cjk(line[0]) else " "
+            out[-1] = prev + joiner + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _pdf_field(info: Any, key: str) -> str:
+    value = info.get(key) if hasattr(info, "get") else None
+    return str(value).strip() if value else ""
+
+
+def _pdf_date(value: str) -> str:
+    """`D:20250301093000+08'00'` → `2025-03-01`."""
+    match = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", value)
+    if not match:
+        return value
+    return normalize_date("-".join(g for g in match.groups() if g) if match[3] else match[1] + (f"-{match[2]}" if match[2] else ""))

@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
 
     def cite(self, view: IndexView, chosen: list[Scored]) -> list[Citation]:
         """Citations for the chosen spans, each verified to be the exact source text at its offsets."""
-        citations = []
+        citations: list[Citation] = []
         ordered = sorted(chosen, key=lambda s: (s.sentence.doc_id, s.start)) if len(chosen) > 1 and not any(
             s.note for s in chosen) else chosen
         for scored in ordered:

@@ -46,13 +46,13 @@ class BatchingEmbedder:
             self._lead()
         if request.error is not None:
             raise request.error
-        return request.result
+        return request.result  # type: ignore[return-value]
 
     def _lead(self) -> None:
         try:
             while True:
                 with self._cond:
-                    batch, size = [], 0
+                    batch, size = [], 0  # type: ignore[var-annotated]
                     while self._pending and (not batch or size + len(self._pending[0].texts) <= self.max_texts):
                         size += len(self._pending[0].texts)
                         batch.append(self._pending.pop(0))

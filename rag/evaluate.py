@@ -91,7 +91,7 @@ def judge(item: dict, answer: Answer) -> dict:
 
 def evaluate(gold: list[dict], ask: Callable[[str], Answer], corpus_dir: Path) -> dict:
     """Metrics over a gold set plus the rows it got wrong."""
-    rows, latencies, cache = [], [], {}
+    rows, latencies, cache = [], [], {}  # type: ignore[var-annotated]
     quotes = valid = 0
     for item in gold:
         started = time.perf_counter()

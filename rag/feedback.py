@@ -49,7 +49,7 @@ class FeedbackStore:
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def citations_for(self, answer_id: str) -> list[Citation] | None:
         """The citations recorded with an answer, or None when the answer is unknown."""

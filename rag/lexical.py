@@ -16,7 +16,11 @@ STOPWORDS = frozenset("""a an the and or but of to in on at by for with from as 
 did has have had having it its this that these those there their they them he she his her i you we our what which who
 whom whose when where why how than then so such not no can could would should will shall may might must about into
 over under after before during also just only very more most much many any each other some same both either
-compare comparison versus vs between difference differences according tell""".split())
+compare comparison versus vs between difference differences according tell""".split()) | frozenset(
+    # Chinese function words and question words (general language, like the English list above)
+    """的 了 是 在 和 与 及 以及 或 或者 有 吗 呢 吧 啊 什么 多少 几 哪 哪些 哪个 哪里 谁 如何 怎么 怎样 为什么 为何
+    这 那 这个 那个 这些 那些 个 也 都 就 而 并 被 把 将 对 于 从 到 之 其 等 已 已经 还 又 一个 我们 他们 它 她 他 你 我
+    着 过 让 给 向 由 所 该 每 各 些 呀 么 请 问""".split())
 IRREGULAR = {"won": "win", "winner": "win", "winners": "win", "paid": "pay", "payer": "pay", "bought": "buy",
              "sold": "sell", "made": "make", "spent": "spend", "led": "lead", "grew": "grow", "rose": "rise",
              "began": "begin", "took": "take", "gave": "give", "got": "get", "ran": "run", "chose": "choose",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,8 @@ class Span:
     start: int
     end: int
     text: str
+    section: str = ""
+    kind: str = "body"
 
     def passage(self, score: float = 0.0) -> Passage:
         """As a public Passage."""
@@ -36,20 +39,42 @@ class Span:
 
 @dataclass
 class Candidate:
-    """A sentence with the evidence every ranker gave for it."""
+    """A sentence with the evidence every retriever gave for it.
+
+    Scores are 0.0 and ranks None when that retriever did not return the sentence (scores of sentences that
+    only joined as neighbours or through another retriever are filled in where cheap: `dense` always).
+    Ranks are 0-based positions in that retriever's list.
+    """
 
     pos: int
     rrf: float = 0.0
     dense: float = 0.0
     multilingual: float = 0.0
     bm25: float = 0.0
+    dense_rank: int | None = None
+    multilingual_rank: int | None = None
+    bm25_rank: int | None = None
+    neighbour_of: int | None = None  # pos of the fused candidate this one sits next to, when it joined that way
+    date: str = ""  # the document's date (ISO YYYY-MM-DD when known)
+    section: str = ""  # the heading the sentence sits under
     features: dict = field(default_factory=dict)
 
 
-def _spans(records) -> list[Span]:
-    spans = [Span(rid, m["doc_id"], m["source"], m.get("title", ""), m.get("date", ""), m["start"], m["end"], text)
-             for rid, text, m in zip(records.ids, records.documents, records.metadatas)]
+def _spans(ids, documents, metadatas) -> list[Span]:
+    spans = [Span(rid, m["doc_id"], m["source"], m.get("title", ""), m.get("date", ""), m["start"], m["end"], text,
+                  m.get("section", ""), m.get("kind", "body"))
+             for rid, text, m in zip(ids, documents, metadatas)]
     return sorted(spans, key=lambda s: (s.doc_id, s.start))
+
+
+def _chunk_spans(folder: Path, store: VersionStore) -> list[Span]:
+    """Chunk records of a version: its chunk file, or (versions built before it existed) its chunk collection."""
+    path = folder / "chunks.jsonl"
+    if not path.exists():
+        records = store.get_all("chunks")
+        return _spans(records.ids, records.documents, records.metadatas)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return _spans([r["id"] for r in rows], [r["text"] for r in rows], [r["meta"] for r in rows])
 
 
 class IndexView:
@@ -60,14 +85,15 @@ class IndexView:
         self.store: VersionStore = versions.open(version)
         self.manifest = versions.manifest(version)
         self.folder: Path = versions.folder(version)
-        self.sentences = _spans(self.store.get_all("sentences"))
-        self.chunks = _spans(self.store.get_all("chunks"))
+        records = self.store.get_all("sentences")
+        self.sentences = _spans(records.ids, records.documents, records.metadatas)
+        self.chunks = _chunk_spans(self.folder, self.store)
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
         self.sentence_lex = LexicalIndex([s.text for s in self.sentences])
         self.sentence_terms = {s.id: frozenset(terms(s.text)) for s in self.sentences}
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
-        self._chunk_starts = {}
+        self._chunk_starts: dict[str, list[tuple[int, int]]] = {}
         for i, chunk in enumerate(self.chunks):
             self._chunk_starts.setdefault(chunk.doc_id, []).append((chunk.start, i))
         self._texts: dict[str, str] = {}
@@ -75,6 +101,15 @@ class IndexView:
     def documents(self) -> dict[str, dict]:
         """Metadata of each indexed document, keyed by doc_id."""
         return {info["doc_id"]: info for info in self.manifest["documents"].values()}
+
+    def lines(self, doc_id: str) -> list[Span]:
+        """The document's headings, bylines and datelines (kind set; never answer candidates), in text order."""
+        info = next((d for d in self.manifest["documents"].values() if d["doc_id"] == doc_id), None)
+        if info is None:
+            return []
+        text = self.text(doc_id)
+        return [Span(f"{doc_id}:{kind}:{start}", doc_id, info["source"], info.get("title", ""), info.get("date", ""),
+                     start, end, text[start:end], kind=kind) for kind, start, end in info.get("lines", [])]
 
     def text(self, doc_id: str) -> str:
         """The loaded text of a document, as indexed (citation offsets point into it)."""
@@ -115,7 +150,11 @@ class HybridRetriever:
 
     def candidates(self, view: IndexView, dense_query: str, lexical_query: str,
                    multilingual_query: str | None = None) -> list[Candidate]:
-        """Sentences ranked best first, each with its dense similarity and BM25 score."""
+        """Sentences ranked best first by reciprocal rank fusion, each with every retriever's score and rank.
+
+        The multilingual model reads `multilingual_query` (the question as asked, in any language) when the index
+        has multilingual vectors: it is what finds a Chinese passage for an English question and the reverse.
+        """
         found: dict[int, Candidate] = {}
         qvec = self.embedder.embed([dense_query])[0]
         rankings = {"dense": self._dense(view, "sentences", qvec), "bm25": self._lexical(view, lexical_query)}
@@ -124,21 +163,28 @@ class HybridRetriever:
             rankings["multilingual"] = self._dense(view, "sentences_ml", mvec)
         for name, ranking in rankings.items():
             for rank, (pos, score) in enumerate(ranking):
-                cand = found.setdefault(pos, Candidate(pos))
+                cand = found.setdefault(pos, self._new(view, pos))
                 cand.rrf += 1.0 / (RRF_K + rank + 1)
                 setattr(cand, name, score)
+                setattr(cand, f"{name}_rank", rank)
         self._add_neighbours(view, found)
         self._fill_dense(view, found, qvec)
         return sorted(found.values(), key=lambda c: -c.rrf)
 
     @staticmethod
-    def _add_neighbours(view: IndexView, found: dict[int, Candidate], top: int = 10) -> None:
+    def _new(view: IndexView, pos: int, neighbour_of: int | None = None) -> Candidate:
+        span = view.sentences[pos]
+        return Candidate(pos, date=span.date, section=span.section, neighbour_of=neighbour_of)
+
+    @classmethod
+    def _add_neighbours(cls, view: IndexView, found: dict[int, Candidate], top: int = 10) -> None:
         """Sentences next to the best candidates join them: answers often sit one sentence away."""
         for cand in sorted(found.values(), key=lambda c: -c.rrf)[:top]:
             for step in (-1, 1):
                 other = view.neighbour(cand.pos, step, same_paragraph=False)
                 if other is not None:
-                    found.setdefault(view.sentence_pos[other.id], Candidate(view.sentence_pos[other.id]))
+                    pos = view.sentence_pos[other.id]
+                    found.setdefault(pos, cls._new(view, pos, neighbour_of=cand.pos))
 
     def _dense(self, view: IndexView, kind: str, vector: np.ndarray) -> list[tuple[int, float]]:
         hits = view.store.query(kind, vector, self.depth)

@@ -67,6 +67,7 @@ class VersionStore:
     def add(self, kind: str, records: Records, batch: int = 1000) -> None:
         """Insert records in batches below Chroma's limit."""
         col = self.collection(kind)
+        assert records.embeddings is not None, "records to add need their embeddings"
         for i in range(0, len(records.ids), batch):
             col.add(ids=records.ids[i:i + batch], documents=records.documents[i:i + batch],
                     metadatas=records.metadatas[i:i + batch], embeddings=records.embeddings[i:i + batch])

@@ -1,16 +1,21 @@
 """Text helpers with character offsets: sentence spans, word tokens, hashing."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 
-# A sentence ends at . ! ? (or CJK 。！？) plus closing quotes/brackets, before whitespace and a new
-# sentence start; or at a line break.
-_END = re.compile(r"""[.!?。！？]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9\u4e00-\u9fff])|[。！？](?=\S)|\n+""")
+# A sentence ends at . ! ? plus closing quotes/brackets, before whitespace and a new sentence start; at
+# Chinese 。！？； (full-width ！？ too, repeated) plus any closing quotes/brackets, wherever they stand; or at a
+# line break.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[「『]?[A-Z0-9""" + _CJK + r"""])"""
+                  r"""|[。！？；!?]*[。！？；][。！？；!?]*["'”’」』）)\]》]*"""
+                  r"""|\n+""")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|Inc|Ltd|Co|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
                      r"Oct|Nov|Dec|e\.g|i\.e|U\.S|U\.K)\.$)|(?:\b[A-Z]\.$)")
-_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[A-Za-z][A-Za-z0-9'’\-]*|[\u4e00-\u9fff]")
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[A-Za-z][A-Za-z0-9'’\-]*|[" + _CJK + r"]+")
 
 
 def sha256(text: str) -> str:
@@ -50,12 +55,28 @@ def normalize(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalized word tokens (numbers kept whole, hyphenated words split, each CJK character a token)."""
-    out = []
+    """Normalized word tokens: numbers kept whole, hyphenated words split, Chinese runs cut into words."""
+    out: list[str] = []
     for word in _WORD.findall(normalize(text)):
+        if has_cjk(word[0]):
+            out += chinese_words(word)
+            continue
         word = re.sub(r"['’]s$", "", word.strip("'’-"))
         out += [part for part in word.split("-") if part.strip("'’")]
     return [w.strip("'’") for w in out]
+
+
+def chinese_words(run: str) -> list[str]:
+    """A run of Chinese characters cut into words (jieba search mode: long words and their parts)."""
+    return [w for w in _jieba().cut_for_search(run, True) if w.strip()]
+
+
+@functools.cache
+def _jieba():
+    """The jieba-rs segmenter (rjieba), loaded on first use (its dictionary loads in about 0.1 s)."""
+    import rjieba
+
+    return rjieba.Jieba()
 
 
 def has_cjk(text: str) -> bool:

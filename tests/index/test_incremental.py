@@ -7,6 +7,7 @@ import pytest
 
 from index.build import Indexer
 from index.status import index_status
+from rag.retrieve import IndexView
 from rag.store import IndexVersions
 from tests.conftest import CORPUS
 
@@ -52,7 +53,7 @@ def test_add_change_delete_and_unchanged(corpus, tmp_path, embedder):
     (corpus / "new.md").write_text("---\ntitle: New\n---\nKling launched a new feature in 2025. It was popular.\n")
     counter.embedded = 0
     added = indexer.update()
-    assert added.added == 1 and added.deleted == 0 and counter.embedded == 1 + 2  # 1 chunk + 2 sentences
+    assert added.added == 1 and added.deleted == 0 and counter.embedded == 2  # 2 sentences; chunks are not embedded
 
     (corpus / "new.md").write_text("---\ntitle: New\n---\nKling launched two features in 2025.\n")
     changed = indexer.update()
@@ -73,8 +74,8 @@ def test_shifted_offsets_keep_embeddings_but_update_positions(corpus, tmp_path, 
     article.write_text("A new opening line.\n" + article.read_text(encoding="utf-8"), encoding="utf-8")
     counter.embedded = 0
     report = indexer.update()
-    # Chunk packing shifts after the new line, but unchanged chunks and every old sentence keep their vectors.
-    assert report.kept > 0 and report.embedded == report.added + 1
+    # Chunk packing shifts after the new line, but every old sentence keeps its vector: only the new one is embedded.
+    assert report.kept > 0 and report.added > 0 and report.embedded == 1
     answer = make_service(data).ask("How many paying users does Jimeng have?")
     text = article.read_text(encoding="utf-8")
     assert answer.answered and all(text[c.start:c.end] == c.quote for c in answer.citations)
@@ -88,7 +89,7 @@ def test_hundreds_of_documents_past_batch_boundaries(tmp_path, embedder):
         (corpus / f"doc{i:03d}.txt").write_text(f"Document {i} says Keling has {i} features. Jimeng has {i + 1}.\n")
     indexer, counter = make(corpus, tmp_path / "data", embedder)
     first = indexer.update()
-    assert first.documents == 300 and first.chunks == 300 and counter.embedded == 300 * 3
+    assert first.documents == 300 and first.chunks == 300 and counter.embedded == 300 * 2
     for i in range(0, 300, 7):
         (corpus / f"doc{i:03d}.txt").write_text(f"Document {i} was rewritten about Kling.\n")
     for i in range(1, 300, 50):
@@ -98,7 +99,7 @@ def test_hundreds_of_documents_past_batch_boundaries(tmp_path, embedder):
     changed, deleted = len(range(0, 300, 7)), len(range(1, 300, 50))
     assert second.documents == 300 - deleted
     assert second.added == changed and second.deleted == changed + deleted
-    assert counter.embedded == changed * 2  # one chunk + one sentence each
+    assert counter.embedded == changed  # one sentence each
     counter.embedded = 0
     assert indexer.update().added == 0 and counter.embedded == 0
 
@@ -115,5 +116,5 @@ def test_bad_files_are_reported_and_the_rest_is_indexed_and_nothing_indexed_is_l
     assert any(e.startswith("empty.txt:") and "empty" in e for e in after.errors)
     assert after.chunks == before.chunks, "the previously indexed extra.md must be kept"
     versions = IndexVersions(data)
-    sources = {m["source"] for m in versions.open(versions.current()).get_all("chunks").metadatas}
-    assert "extra.md" in sources
+    view = IndexView(versions, versions.require_current())
+    assert "extra.md" in {c.source for c in view.chunks} and "extra.md" in {s.source for s in view.sentences}

@@ -11,8 +11,8 @@ from rag.errors import DocumentError
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def make_pdf(path: Path, lines: list[str]) -> None:
-    """Write a minimal valid one-page PDF with the given text lines (Helvetica)."""
+def make_pdf(path: Path, lines: list[str], info: str = "") -> None:
+    """Write a minimal valid one-page PDF with the given text lines (Helvetica) and optional /Info dictionary."""
     content = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
@@ -21,7 +21,7 @@ def make_pdf(path: Path, lines: list[str]) -> None:
         "/Resources << /Font << /F1 5 0 R >> >> >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+    ] + ([info] if info else [])
     out, offsets = b"%PDF-1.4\n", []
     for i, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -29,7 +29,8 @@ def make_pdf(path: Path, lines: list[str]) -> None:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    info_ref = f" /Info {len(objects)} 0 R" if info else ""
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{info_ref} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(out)
 
 
@@ -92,3 +93,92 @@ def test_find_documents_skips_sidecars_glossary_and_hidden_files(tmp_path):
     for name in ("a.txt", "b.md", "c.html", "d.pdf", "a.meta.yaml", "aliases.yaml", ".hidden.txt", "e.docx"):
         (tmp_path / name).write_text("x")
     assert [p.name for p in find_documents(tmp_path)] == ["a.txt", "b.md", "c.html", "d.pdf"]
+
+
+BOILERPLATE_PAGE = """<!doctype html><html><head><title>Kling adds lip sync - Home | Reviews</title>
+<meta name="date" content="2025-03-04"><meta name="author" content="Jane Roe">
+</head><body>
+<header><div class="logo">Home | Reviews</div><nav><a href="/">Home</a> <a href="/r">Reviews</a> <a>About</a></nav></header>
+<div id="cookie-banner" class="cookie-consent">We use cookies to improve your experience. Accept all cookies?</div>
+<aside class="sidebar"><h3>Trending now</h3><ul><li>Top ten phones of the year</li><li>Best laptops for students</li></ul></aside>
+<main><article><h1>Kling adds lip sync</h1><p class="byline">By Jane Roe</p>
+<p>Kuaishou added a lip-sync feature to its video model in March, letting creators match speech to generated faces.</p>
+<h2>Pricing</h2>
+<p>The feature costs 10 credits per clip on the standard plan, and it is free during the first week of launch.</p>
+<p>可灵的付费用户超过了两百万。它还在增长！</p>
+</article></main>
+<div class="newsletter">Subscribe to our newsletter for weekly updates on every new model!</div>
+<footer><p>© 2025 Reviews Inc. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
+</body></html>"""
+
+
+def test_html_main_text_title_date_and_byline_without_boilerplate(tmp_path):
+    (tmp_path / "page.html").write_text(BOILERPLATE_PAGE, encoding="utf-8")
+    doc = load_document(tmp_path / "page.html", tmp_path)
+    assert doc.meta.title == "Kling adds lip sync"
+    assert doc.meta.date == "2025-03-04" and doc.meta.authors == ["Jane Roe"]
+    assert "letting creators match speech to generated faces." in doc.text
+    assert "可灵的付费用户超过了两百万。" in doc.text
+    for boilerplate in ("Home | Reviews", "cookies", "Trending", "Top ten phones", "newsletter", "All rights reserved",
+                        "Privacy policy", "About"):
+        assert boilerplate not in doc.text, boilerplate
+    lines = doc.text.split("\n")
+    assert lines[0] == "# Kling adds lip sync" and "By Jane Roe" in lines and "## Pricing" in lines
+
+
+@pytest.mark.parametrize("head, expected", [
+    ('<meta property="article:published_time" content="2024-11-20T09:30:00+08:00">', "2024-11-20"),
+    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+     '"headline": "Kling adds lip sync", "datePublished": "2025-01-15T08:00:00Z"}</script>', "2025-01-15"),
+])
+def test_html_dates_from_open_graph_and_json_ld(tmp_path, head, expected):
+    page = BOILERPLATE_PAGE.replace('<meta name="date" content="2025-03-04">', head)
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    assert load_document(tmp_path / "page.html", tmp_path).meta.date == expected
+
+
+def test_html_visible_dateline_and_written_by_byline(tmp_path):
+    page = ("<html><head><title>Revenue doubles - TechDaily</title></head><body><nav>Home | Reviews</nav>"
+            "<div class='content'><h2 class='headline'>Revenue doubles</h2>"
+            "<div class='meta'>Written by Li Hua · March 3, 2025</div>"
+            "<p>The company said on Monday that paying users doubled from a year earlier, to more than two million.</p>"
+            "<p>It did not disclose revenue for the quarter, but analysts expect strong growth this year.</p>"
+            "</div><footer>Copyright 2026 TechDaily</footer></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    doc = load_document(tmp_path / "news.html", tmp_path)
+    assert (doc.meta.title, doc.meta.date, doc.meta.authors) == ("Revenue doubles", "2025-03-03", ["Li Hua"])
+    assert "Written by Li Hua · March 3, 2025" in doc.text and "TechDaily" not in doc.text
+
+
+def test_pdf_metadata_gives_title_author_and_iso_date(tmp_path):
+    info = "<< /Title (Market note) /Author (A. Writer) /CreationDate (D:20250715093000+08'00') >>"
+    make_pdf(tmp_path / "note.pdf", ["Keling serves five million users.", "Jimeng is catching up."], info=info)
+    doc = load_document(tmp_path / "note.pdf", tmp_path)
+    assert (doc.meta.title, doc.meta.authors, doc.meta.date) == ("Market note", ["A. Writer"], "2025-07-15")
+
+
+def test_pdf_hard_wrapped_lines_are_joined_into_sentences(tmp_path):
+    make_pdf(tmp_path / "wrapped.pdf", ["Summary", "MiniMax followed with its second model in June, which raised its output to",
+                                        "1080p and clips of up to ten seconds.", "Pika released version 2.2 in February."])
+    doc = load_document(tmp_path / "wrapped.pdf", tmp_path)
+    assert "raised its output to 1080p and clips of up to ten seconds." in doc.text
+    assert "Summary\n" in doc.text
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("2025-03-04", "2025-03-04"), ("March 4, 2025", "2025-03-04"), ("4 March 2025", "2025-03-04"),
+    ("2025年3月4日", "2025-03-04"), ("2025/3/4", "2025-03-04"), ("2025-03-04T10:00:00Z", "2025-03-04"),
+    ("Mar 2025", "2025-03"), ("2025", "2025"), ("sometime soon", "sometime soon"),
+])
+def test_front_matter_dates_are_normalized_to_iso(tmp_path, written, iso):
+    (tmp_path / "d.md").write_text(f"---\ntitle: T\ndate: '{written}'\n---\nBody sentence here.\n", encoding="utf-8")
+    assert load_document(tmp_path / "d.md", tmp_path).meta.date == iso
+
+
+def test_yaml_dates_and_sidecar_dates_are_iso(tmp_path):
+    (tmp_path / "a.md").write_text("---\ndate: 2025-03-04 10:30:00\n---\nBody sentence here.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Body sentence here.\n", encoding="utf-8")
+    (tmp_path / "b.meta.yaml").write_text("date: 4 March 2025\nauthors: Li Hua and Jane Roe\n", encoding="utf-8")
+    assert load_document(tmp_path / "a.md", tmp_path).meta.date == "2025-03-04"
+    b = load_document(tmp_path / "b.txt", tmp_path)
+    assert b.meta.date == "2025-03-04" and b.meta.authors == ["Li Hua", "Jane Roe"]
