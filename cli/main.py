@@ -100,7 +100,8 @@ def evaluate(gold: Annotated[list[Path], typer.Argument(help="JSONL gold sets (s
     parts = _components()
     results, missed = {}, []
     for path, items in sets:
-        summary = run_eval(items, parts.service.ask, parts.settings.corpus_dir)
+        summary = run_eval(items, parts.service.ask, parts.settings.corpus_dir,
+                           lambda doc_id: parts.service.document(doc_id)[1])
         if "check" in path.stem.lower() and not verbose:
             summary["wrong"] = []  # never look at a check set's individual failures (no tuning on it)
         results[path.name] = summary

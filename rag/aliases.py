@@ -21,7 +21,7 @@ class Glossary:
             key=lambda pair: -len(pair[0]))
 
     @classmethod
-    def load(cls, path: Path) -> "Glossary":
+    def load(cls, path: Path) -> Glossary:
         """Read a glossary YAML file (`aliases: {Canonical: [alias, ...]}`); empty if the file is absent."""
         if not path.exists():
             return cls()
@@ -90,4 +90,4 @@ def _name_pattern(name: str) -> re.Pattern:
     escaped = re.escape(name)
     if re.search(r"[\u4e00-\u9fff]", name):
         return re.compile(escaped)
-    return re.compile(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])", re.I)
+    return re.compile(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])", re.IGNORECASE)

@@ -8,7 +8,7 @@ import numpy as np
 
 from rag import features
 from rag.combiner import Combiner
-from rag.conflicts import conflicting
+from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
 from rag.lexical import terms
 from rag.metadata import metadata_answer
@@ -26,7 +26,8 @@ class AnswerParams:
     threshold: float | None = None
     threshold_cjk: float | None = None
     side_floor: float = 0.6
-    latest_margin: float = 0.25
+    pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
+    period_relief: float = 0.6  # a passage naming the asked period needs only this share of the threshold
     max_chars: int = 420
     depth: int = 80
 
@@ -92,25 +93,24 @@ class ExtractiveAnswerer:
             if meta is not None:
                 return [meta]
         cutoff = self.threshold(info)
-        eligible = [s for s in scored if s.score >= cutoff and _holds_what_was_asked(info, s)]
-        if not eligible:
-            return []
-        if any(s.row.get("period_hit") for s in eligible):
-            eligible = [s for s in eligible if not s.row.get("period_clash")]
-        elif eligible[0].row.get("period_clash"):
-            return []  # the best passage is about another period than the one asked
-        best = eligible[0]
+        # The pool: sentences that hold what was asked and are plausible; the best must clear the threshold.
+        pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and _holds_what_was_asked(info, s)]
+        if any(s.row.get("period_hit") for s in pool):
+            pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
+            pool.sort(key=lambda s: (-s.row.get("period_hit", 0.0), -s.score))
+        if not pool or pool[0].row.get("period_clash") or pool[0].score < cutoff * (
+                self.params.period_relief if pool[0].row.get("period_hit") else 1.0):
+            return []  # nothing clears the threshold, or the best passage is about another period
+        best = pool[0]
         if info.latest:
-            close = [s for s in eligible if s.score >= best.score - self.params.latest_margin]
-            best = max(close, key=lambda s: (s.sentence.date or "", s.score))
-            if best.sentence.date:
-                return [replace(best, note=f"As of {best.sentence.date}:")]
-            return [best]
+            same = [best, *(s for s in pool[1:] if same_fact(info, best, s))]
+            best = max(same, key=lambda s: (s.sentence.date or "", s.score))
+            return [replace(best, note=f"As of {best.sentence.date}:")] if best.sentence.date else [best]
         if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
             sides = self._sides(info, scored, cutoff)
             if len(sides) >= 2:
                 return _fit(sides, self.params.max_chars + 150)
-        other = conflicting(info, best, eligible)
+        other = conflicting(info, best, pool)
         if other is not None:
             return _fit(_dated([best, other]), self.params.max_chars + 150)
         return [best]
@@ -182,7 +182,8 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             authors=tuple(meta.get("authors") or ()), start=span.start, dense=cand.dense,
             multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
             dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
-            fused_rank=fused, doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id)))
+            fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
+            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id)))
     return out
 
 
@@ -221,11 +222,13 @@ def _unknown_entity(info: QuestionInfo, view: IndexView) -> bool:
 
 
 def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
-    """A passage may answer only if it is a sentence (not a heading) that names the asked entities (in it, its
-    neighbours, section or title) and holds a value of the asked type (number, amount, date)."""
+    """A passage may answer only if it is a sentence (not a heading) that names an asked entity (in it, the sentence
+    before, its section or title; in itself when it names someone else) and holds a value of the asked type (number, amount, date)."""
     row = s.row
-    if row.get("heading_like") or row.get("entity_missing", 0.0) >= 0.5 or row.get("version_missing"):
+    if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
         return False
+    if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
+        return False  # it names someone else and not the asked entity
     return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
 
 

@@ -25,12 +25,16 @@ class Combiner:
     threshold_chinese: float | None = None
     info: dict = field(default_factory=dict)
     gate: Combiner | None = None
+    listwise: bool = False  # scores compared within a question (softmax) rather than each on its own (sigmoid)
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
         """The fitted probability for each row of a feature matrix."""
         if rows.shape[0] == 0:
             return np.zeros(0)
         z = ((rows - self.mean) / self.scale) @ self.weights + self.bias
+        if self.listwise:  # one question's candidates: how much of the probability mass each one takes
+            e = np.exp(z - z.max())
+            return e / e.sum()
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def confidence(self, rows: np.ndarray) -> np.ndarray:
@@ -45,7 +49,7 @@ class Combiner:
     def to_json(self, names: tuple[str, ...] = FEATURES) -> dict:
         """The combiner as plain JSON data (feature names keep the weights aligned)."""
         gate = {"gate": self.gate.to_json(GATE_FEATURES)} if self.gate is not None else {}
-        return {**gate, "features": list(names), "weights": [round(float(w), 6) for w in self.weights],
+        return {**gate, "listwise": self.listwise, "features": list(names), "weights": [round(float(w), 6) for w in self.weights],
                 "bias": round(self.bias, 6), "mean": [round(float(m), 6) for m in self.mean],
                 "scale": [round(float(s), 6) for s in self.scale], "threshold": round(self.threshold, 4),
                 "threshold_chinese": None if self.threshold_chinese is None else round(self.threshold_chinese, 4),
@@ -75,7 +79,7 @@ class Combiner:
         stored = dict(zip(data["features"], zip(data["weights"], data["mean"], data["scale"])))
         w, m, s = (np.array([stored.get(f, (0.0, 0.0, 1.0))[i] for f in names]) for i in range(3))
         return cls(w, float(data["bias"]), m, np.where(s > 0, s, 1.0), float(data.get("threshold", 0.5)),
-                   data.get("threshold_chinese"), data.get("info", {}))
+                   data.get("threshold_chinese"), data.get("info", {}), listwise=bool(data.get("listwise", False)))
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 500,
@@ -103,3 +107,32 @@ def fit(rows: np.ndarray, labels: np.ndarray, l2: float = 1.0, steps: int = 500,
         if np.abs(step).max() < 1e-8:
             break
     return Combiner(theta[:-1], float(theta[-1]), mean, scale)
+
+
+def fit_listwise(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, l2: float = 1.0,
+                 steps: int = 400, rate: float = 0.1) -> Combiner:
+    """A softmax ranker: maximizes, per question, the probability mass on the sentences that hold the answer."""
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    x = (rows - mean) / scale
+    keep = np.isin(groups, np.unique(groups[labels.astype(bool)]))  # questions with an answer to rank
+    x, y, g = x[keep], labels[keep].astype(np.float64), groups[keep]
+    _, g = np.unique(g, return_inverse=True)
+    n = int(g.max()) + 1
+    w = np.zeros(x.shape[1])
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for step in range(1, steps + 1):
+        z = x @ w
+        zmax = np.full(n, -np.inf)
+        np.maximum.at(zmax, g, z)
+        e = np.exp(z - zmax[g])
+        p = e / np.bincount(g, e, n)[g]
+        pos = p * y
+        q = pos / np.bincount(g, pos, n)[g]
+        grad = x.T @ (p - q) / n + l2 * w / n
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        w -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return Combiner(w, 0.0, mean, scale, listwise=True)

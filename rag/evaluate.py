@@ -6,8 +6,8 @@ import re
 import statistics
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from rag.errors import InputError
 from rag.schemas import Answer
@@ -48,7 +48,7 @@ def load_gold(path: Path) -> list[dict]:
             continue
         try:
             item = json.loads(line)
-            item["question"], item["answerable"]  # noqa: B018 - required keys
+            item["question"], item["answerable"]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}: not a gold entry ({exc.__class__.__name__}); "
                              "each line needs question and answerable") from None
@@ -64,12 +64,16 @@ def _holds(citation, evidence: list[str]) -> bool:
     return any(norm(e) in text for e in evidence)
 
 
-def _quote_ok(citation, corpus_dir: Path, cache: dict) -> bool:
+def _quote_ok(citation, corpus_dir: Path, cache: dict, document: Callable[[str], str] | None = None) -> bool:
+    """The shared scorer's check: the file's own text for .txt/.md, the served document text for other formats."""
     path = (corpus_dir / citation.source).resolve()
     if corpus_dir.resolve() not in path.parents or not path.is_file():
         return False
     if path not in cache:
-        cache[path] = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() in (".txt", ".md") or document is None:
+            cache[path] = path.read_text(encoding="utf-8", errors="replace")
+        else:
+            cache[path] = document(citation.doc_id)
     return cache[path][citation.start:citation.end] == citation.quote
 
 
@@ -89,7 +93,8 @@ def judge(item: dict, answer: Answer) -> dict:
     return row
 
 
-def evaluate(gold: list[dict], ask: Callable[[str], Answer], corpus_dir: Path) -> dict:
+def evaluate(gold: list[dict], ask: Callable[[str], Answer], corpus_dir: Path,
+             document: Callable[[str], str] | None = None) -> dict:
     """Metrics over a gold set plus the rows it got wrong."""
     rows, latencies, cache = [], [], {}  # type: ignore[var-annotated]
     quotes = valid = 0
@@ -100,7 +105,7 @@ def evaluate(gold: list[dict], ask: Callable[[str], Answer], corpus_dir: Path) -
         rows.append(judge(item, answer))
         for citation in answer.citations:
             quotes += 1
-            valid += _quote_ok(citation, corpus_dir, cache)
+            valid += _quote_ok(citation, corpus_dir, cache, document)
     answerable = [r for r in rows if "rank" in r]
     unanswerable = [r for r in rows if "rank" not in r]
 

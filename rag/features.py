@@ -20,7 +20,8 @@ from rag.text import has_cjk, words
 FEATURES = ("dense", "multilingual", "sim_gap", "rr_dense", "rr_bm25", "rr_multilingual", "agree",
             "fused", "cover", "cover_window", "cover_gap", "type_match", "type_missing", "focus_near",
             "entity_missing", "entity_missing_sentence", "entity_missing_doc", "version_missing", "period_hit",
-            "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity")
+            "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity",
+            "entity_all_missing")
 # The answerability gate sees the ranker's probability, its gap to the best candidate, and the signals that
 # say whether the passage holds what was asked.
 GATE_FEATURES = ("rank_prob", "rank_gap", "entity_missing", "entity_missing_sentence", "entity_missing_doc",
@@ -49,6 +50,7 @@ class Evidence:
     multilingual_rank: int | None = None
     bm25_rank: int | None = None
     fused_rank: int = 0
+    lines: tuple[tuple[str, int, int], ...] = ()  # the document's heading/byline/dateline lines (kind, start, end)
     doc_terms: frozenset[str] = frozenset()
     doc_text: str = ""
 
@@ -114,6 +116,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "heading_like": float(heading_like(ev.text, ev.section)),
         "short": float(len(words(ev.text)) < 8),
         "rival_entity": float(rival),
+        "entity_all_missing": float(_all_missing(info, context_terms, context_text)),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
@@ -171,6 +174,11 @@ def _missing(info: QuestionInfo, term_set, raw: str) -> float:
     return max(shares.values(), default=0.0)
 
 
+def _all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
+    """True when the question names entities and the text has (at least half of) none of them."""
+    return bool(info.entities) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in info.entities)
+
+
 def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str) -> float:
     forms = info.forms(entity)
     if any(mentions(f, term_set, raw) for f in forms):
@@ -180,8 +188,7 @@ def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str) -> float
 
 
 _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
-_CALENDAR = frozenset(m.lower() for m in """January February March April May June July August September October
-November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday I""".split())
+_CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
 
 
 def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
@@ -189,7 +196,7 @@ def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
     if all(any(mentions(f, own, text) for f in info.forms(e)) for e in info.entities):
         return False
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
-    return any(m.group().lower() not in _CALENDAR and not set(terms(m.group())) <= asked
+    return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
                for m in _NAME.finditer(text))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer import AnswerParams, ExtractiveAnswerer, Scored
-from rag.combiner import Combiner, fit
+from rag.combiner import Combiner, fit, fit_listwise
 from rag.errors import InputError
 from rag.evaluate import judge, norm
 from rag.features import FEATURES, gate_rows
@@ -101,14 +101,14 @@ def calibrate(params: AnswerParams, samples: list[Sample], combiner: Combiner,
     return float(plateau[len(plateau) // 2])
 
 
-def fit_combiner(samples: list[Sample], l2: float = 1.0) -> Combiner:
+def fit_combiner(samples: list[Sample], l2: float = 1.0, listwise: bool = False) -> Combiner:
     """Logistic regression on every candidate of every sample (each question weighs the same)."""
     rows = np.vstack([rows_of(s) for s in samples if s.scored])
     labels = np.concatenate([s.labels for s in samples if s.scored])
     groups = np.concatenate([np.full(len(s.scored), i) for i, s in enumerate(samples) if s.scored])
     if labels.sum() == 0:
         raise InputError("no candidate holds a gold answer: check the gold files and the corpus they go with")
-    return fit(rows, labels, l2=l2, groups=groups)
+    return fit_listwise(rows, labels, groups, l2=l2) if listwise else fit(rows, labels, l2=l2, groups=groups)
 
 
 def fit_gate(samples: list[Sample], ranker: Combiner, top: int = 5, l2: float = 3.0) -> Combiner:
@@ -126,32 +126,35 @@ def fit_gate(samples: list[Sample], ranker: Combiner, top: int = 5, l2: float = 
     return fit(np.vstack(rows), np.concatenate(labels), l2=l2, groups=np.concatenate(groups))
 
 
-def fit_both(samples: list[Sample], l2: float) -> Combiner:
+def fit_both(samples: list[Sample], l2: float, listwise: bool = False) -> Combiner:
     """The ranker fitted on every candidate, then the gate on its top candidates."""
-    ranker = fit_combiner(samples, l2)
+    ranker = fit_combiner(samples, l2, listwise)
     ranker.gate = fit_gate(samples, ranker)
     return ranker
 
 
-def fit_and_calibrate(samples: list[Sample], l2_grid=(1.0, 3.0, 10.0)) -> tuple[Combiner, dict]:
-    """Choose the L2 strength by 2-fold cross-validation over questions, fit on all, calibrate thresholds."""
+def fit_and_calibrate(samples: list[Sample], configs=((3.0, False), (10.0, False), (3.0, True), (10.0, True))
+                      ) -> tuple[Combiner, dict]:
+    """Choose the ranker (pointwise or listwise) and its L2 strength by 2-fold cross-validation over questions,
+    fit on all, calibrate the thresholds."""
     params = AnswerParams()  # thresholds unset: each trial combiner's own
     folds = [samples[0::2], samples[1::2]]
     cv = {}
-    for l2 in l2_grid:
+    for l2, listwise in configs:
         total = 0.0
         for i in (0, 1):
-            model = fit_both(folds[i], l2)
+            model = fit_both(folds[i], l2, listwise)
             model.threshold = calibrate(params, folds[i], model)
             total += accuracy(params, folds[1 - i], model)["balanced"]
-        cv[l2] = round(total / 2, 4)
-    l2 = max(cv, key=lambda k: (cv[k], k))
-    model = fit_both(samples, l2)
+        cv[f"{'listwise' if listwise else 'pointwise'} l2={l2}"] = round(total / 2, 4)
+    best = max(range(len(configs)), key=lambda k: list(cv.values())[k])
+    l2, listwise = configs[best]
+    model = fit_both(samples, l2, listwise)
     model.threshold = calibrate(params, samples, model)
     chinese = [s for s in samples if s.info.chinese]
     if len(chinese) >= 10:
         model.threshold_chinese = calibrate(params, chinese, model)
-    report = {"l2": l2, "cv_balanced": cv, "questions": len(samples),
+    report = {"ranker": list(cv)[best], "cv_balanced": cv, "questions": len(samples),
               "candidates": int(sum(len(s.scored) for s in samples)),
               "positives": int(sum(s.labels.sum() for s in samples)), "threshold": model.threshold,
               "threshold_chinese": model.threshold_chinese, "tuning": accuracy(params, samples, model)}

@@ -31,21 +31,17 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
 ]
 _NUMBER = re.compile(r"\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
                      r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b|"
-                     r"[一二三四五六七八九十两几数]+[十百千万亿]+", re.I)
-_MONEY = re.compile(r"[$¥€£]\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
+                     r"[一二三四五六七八九十两几数]+[十百千万亿]+", re.IGNORECASE)
+_MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
                     r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?)\b",
-                    re.I)
+                    re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
-                   r"November|December)\b|\b(this|next|last) year\b", re.I)
+                   r"November|December)\b|\b(this|next|last) year\b", re.IGNORECASE)
 _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
 # A run of capitalized words; a person's name is a run of exactly two or three of them, not part of a
 # longer title (an event or organization name).
 _PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
-_ORG_WORDS = frozenset("""academy art arts university institute college school conference times tower business
-group inc ltd llc company corporation corp market platform assistant model models studio studios lab labs center
-centre design news report awards award competition festival team ecosystem foundation bank capital ventures fund
-agency association council ministry bureau department office press journal magazine review daily weekly
-technology technologies tech media cloud engine app apps store video ai china chinese""".split())
+_ORG_WORDS = frozenset(["academy", "art", "arts", "university", "institute", "college", "school", "conference", "times", "tower", "business", "group", "inc", "ltd", "llc", "company", "corporation", "corp", "market", "platform", "assistant", "model", "models", "studio", "studios", "lab", "labs", "center", "centre", "design", "news", "report", "awards", "award", "competition", "festival", "team", "ecosystem", "foundation", "bank", "capital", "ventures", "fund", "agency", "association", "council", "ministry", "bureau", "department", "office", "press", "journal", "magazine", "review", "daily", "weekly", "technology", "technologies", "tech", "media", "cloud", "engine", "app", "apps", "store", "video", "ai", "china", "chinese"])
 _META = [  # (what the question asks of a document's metadata, English pattern, Chinese pattern)
     ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
                r"byline|written by|reporter)\b", r"作者|谁写|撰写|执笔|记者"),
@@ -61,7 +57,7 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
               r"headline|titled|called)\b", r"(标题|题目|题为|名为)"),
 ]
 _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
-                        r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.I)
+                        r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 _VERSION = re.compile(r"(?<![\w.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![\w.])|(?<![\w.])[A-Za-z]+\d+[A-Za-z\d]*"
                       r"(?![\w.])")
 
@@ -78,9 +74,9 @@ def meta_kind(question: str) -> str | None:
     """'author', 'published' or 'title' when a question asks about a document's metadata, else None."""
     chinese = has_cjk(question)
     for kind, english, cjk in _META:
-        if re.search(english, question, re.I) or (chinese and re.search(cjk, question)):
+        if re.search(english, question, re.IGNORECASE) or (chinese and re.search(cjk, question)):
             if kind == "author" and not _DOC_WORDS.search(question) and not re.search(
-                    r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.I):
+                    r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.IGNORECASE):
                 continue
             return kind
     return None
@@ -107,11 +103,10 @@ class QuestionInfo:
         return self.variants.get(entity, [entity])
 
 
-_QUESTION_WORDS = frozenset("""what who whom whose which where when why how is are was were do does did can could
-should would will in on at for from to of the a an and or compare according name list tell give please describe
-explain summarize summarise show find has have had if as by""".split())
-_PERIOD_OR_NUMBER = re.compile(r"[QH][1-4]|\d[\d.,]*%?|FY\d*", re.I)
-_CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*)*")
+_QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on", "at", "for", "from", "to", "of", "the", "a", "an", "and", "or", "compare", "according", "name", "list", "tell", "give", "please", "describe", "explain", "summarize", "summarise", "show", "find", "has", "have", "had", "if", "as", "by", "against", "after", "before", "during", "since", "between", "among", "under", "over", "with", "without", "about", "across", "per", "via", "into", "onto", "upon", "than", "while", "whereas", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_PERIOD_OR_NUMBER = re.compile(r"[QH][1-4]|\d[\d.,]*%?|FY\d*", re.IGNORECASE)
+_CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\.\d+)*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*(?:\.\d+)*)*")
 
 
 def entities(question: str, names: list[str]) -> list[str]:
@@ -121,6 +116,7 @@ def entities(question: str, names: list[str]) -> list[str]:
         parts = re.sub(r"[’']s$", "", match.group()).split()
         while parts and parts[0].lower() in _QUESTION_WORDS:
             parts = parts[1:]
+        parts = [p for p in parts if p.lower() not in _CALENDAR_WORDS]
         while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
             parts = parts[:-1]
         phrase = " ".join(parts)
@@ -136,7 +132,7 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     """Type, canonical names, entities, time and content terms of a question."""
     chinese = has_cjk(question)
     kinds = {kind for kind, english, cjk in _TYPES
-             if re.search(english, question, re.I) or (chinese and re.search(cjk, question))}
+             if re.search(english, question, re.IGNORECASE) or (chinese and re.search(cjk, question))}
     names = glossary.canonical_names(question)
     if "compare" in kinds and len(names) >= 2:
         kinds.discard("person")  # "Who has more users, A or B?" compares A and B
@@ -145,7 +141,7 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     content = terms(glossary.rewrite(question)) + [t for n in names for t in terms(n)] + \
         [t for w in translated for t in terms(w)]
     size = 0
-    match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
+    match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.IGNORECASE)
     if "list" in kinds and match:
         size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
     found = entities(glossary.rewrite(english), names)
@@ -169,6 +165,8 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
             spans = [m for m in pattern.finditer(text) if m.group().lower() not in asked]
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
+            if kind == "money" and not spans:  # a price may be in credits or points: any number will do
+                spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked]
             return [m.span() for m in spans]
     return None
 

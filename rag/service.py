@@ -97,8 +97,7 @@ class QAService:
         info = analyse(question, self.glossary)
         dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
         lexical_query = self.glossary.expand(question)
-        candidates = self.retriever.candidates(view, dense_query, lexical_query,
-                                               question if info.chinese else None)
+        candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
         return self.answerer.score(info, view, candidates), info
 
     def document(self, doc_id: str) -> tuple[dict, str]:

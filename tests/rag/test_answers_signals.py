@@ -118,5 +118,6 @@ def test_shipped_weights_are_fitted_and_sensible():
     model = Combiner.load()
     assert "questions" in model.info, "rag/data/combiner.json comes from `make fit`"
     w = dict(zip(FEATURES, model.weights))
-    assert w["entity_missing"] < 0 and w["type_missing"] < 0 and w["cover"] > 0
+    assert w["type_missing"] < 0 and w["cover"] + w["cover_window"] > 0
+    assert w["entity_missing"] + w["entity_missing_doc"] + w["entity_all_missing"] < 0
     assert 0.0 < model.threshold < 1.0
