@@ -18,10 +18,17 @@ _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
                    r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|thousand|million|billion|trillion|万|亿)?", re.IGNORECASE)
+
+
 def values(info: QuestionInfo, text: str) -> set[str]:
     """The typed values (numbers, amounts, dates) a sentence gives for what the question asks, normalized."""
     if "year" in info.kinds and _DATE.search(text):  # a date question: compare whole dates, not their years
         return {re.sub(r"[\s,]|(?<=\d)(st|nd|rd|th)", "", m.group().lower()) for m in _DATE.finditer(text)}
+    if info.kinds & {"number", "money"}:  # a figure with its scale: "5 million" and "4 million" differ
+        figures = {re.sub(r"[\s,]", "", m.group().lower()) for m in _FIGURE.finditer(text)}
+        if figures:
+            return figures
     spans = typed_matches(info, text) or []
     out = set()
     for start, end in spans:
