@@ -6,12 +6,14 @@
 For each retriever it reports hit@1, hit@5 and MRR of the evidence sentence (the first body sentence that holds
 an evidence string), separately for English and Chinese questions and for cross-lingual ones (question and
 evidence in different languages), plus the embedding time per 1,000 sentences on this machine. Fusions are
-reciprocal-rank fusions (k=60) of the single rankings, as `rag.retrieve.HybridRetriever` does.
+reciprocal-rank fusions (k=60) of the single rankings' top 40, as `rag.retrieve.HybridRetriever` does; "found"
+is the share of questions whose evidence is anywhere in the fused list (what the answerer can still pick).
 Run it on the tuning half only; the check half is for the final report.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import time
@@ -22,6 +24,8 @@ import numpy as np
 from index.chunking import BODY, sentence_units
 from index.loaders import find_documents, load_document
 from rag.lexical import LexicalIndex
+from rag.retrieve import fuse as rag_fuse
+from rag.retrieve import make_room
 from rag.text import has_cjk
 
 RRF_K = 60
@@ -87,11 +91,19 @@ def rank_of(ranking: list[int], gold: set[int]) -> int | None:
     return next((r for r, pos in enumerate(ranking) if pos in gold), None)
 
 
-def fuse(*rankings: list[int]) -> list[int]:
-    scores: dict[int, float] = {}
-    for ranking in rankings:
-        for r, pos in enumerate(ranking[:DEPTH]):
-            scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + r + 1)
+def fuse(named: dict[str, list[int]], cjk: list[bool], question_cjk: bool, plain: bool,
+         cross_weight: float = 0.5) -> list[int]:
+    """Plain RRF (every list counts once) or the project's language-aware fusion (`rag.retrieve.fuse`)."""
+    if plain:
+        scores: dict[int, float] = {}
+        for ranking in named.values():
+            for r, pos in enumerate(ranking[:DEPTH]):
+                scores[pos] = scores.get(pos, 0.0) + 1.0 / (RRF_K + r + 1)
+    else:
+        roles = {"minilm": "dense", "bm25": "bm25"}
+        scores = rag_fuse({roles.get(n, "multilingual"): r[:DEPTH] for n, r in named.items()}, cjk, question_cjk,
+                          cross_weight=cross_weight)
+        return make_room(sorted(scores, key=lambda p: -scores[p]), cjk, question_cjk)
     return sorted(scores, key=lambda p: -scores[p])
 
 
@@ -99,6 +111,7 @@ def metrics(ranks: list[int | None]) -> dict:
     n = len(ranks) or 1
     return {"n": len(ranks), "hit@1": round(sum(r == 0 for r in ranks) / n, 3),
             "hit@5": round(sum(r is not None and r < 5 for r in ranks) / n, 3),
+            "found": round(sum(r is not None for r in ranks) / n, 3),
             "mrr": round(sum(1 / (r + 1) for r in ranks if r is not None and r < DEPTH) / n, 3)}
 
 
@@ -108,6 +121,8 @@ def main() -> None:
     parser.add_argument("--corpus", default="tests/data/devcorpus/docs")
     parser.add_argument("--models", default="minilm,use-v3,e5-small")
     parser.add_argument("--json", default="")
+    parser.add_argument("--cross-weights", type=lambda v: [float(x) for x in v.split(",")], default=[0.25, 0.5, 1.0])
+    parser.add_argument("--cache", default="", help="folder to keep embeddings in between runs")
     args = parser.parse_args()
     sentences = load_sentences(Path(args.corpus))
     questions = [q for q in map(json.loads, Path(args.gold).read_text(encoding="utf-8").splitlines())
@@ -116,29 +131,43 @@ def main() -> None:
     rankings: dict[str, list[list[int]]] = {}
     timing = {}
     for name in args.models.split(","):
-        model = E5Model() if name == "e5-small" else ProjectModel(name)
-        started = time.perf_counter()
-        passages = model.embed_passages(sentences)
-        per_1000 = (time.perf_counter() - started) / len(sentences) * 1000
-        started = time.perf_counter()
-        queries = model.embed_queries([q["question"] for q, _ in questions])
-        per_query = (time.perf_counter() - started) / len(questions) * 1000
-        timing[name] = {"s_per_1000_sentences": round(per_1000, 1), "ms_per_question": round(per_query, 1)}
+        cached = Path(args.cache) / f"{name}-{len(sentences)}-{len(questions)}.npz" if args.cache else None
+        if cached and cached.exists():
+            with np.load(cached) as z:
+                passages, queries = z["passages"], z["queries"]
+        else:
+            model = E5Model() if name == "e5-small" else ProjectModel(name)
+            started = time.perf_counter()
+            passages = model.embed_passages(sentences)
+            per_1000 = (time.perf_counter() - started) / len(sentences) * 1000
+            started = time.perf_counter()
+            queries = model.embed_queries([q["question"] for q, _ in questions])
+            per_query = (time.perf_counter() - started) / len(questions) * 1000
+            timing[name] = {"s_per_1000_sentences": round(per_1000, 1), "ms_per_question": round(per_query, 1)}
+            if cached:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(cached, passages=passages, queries=queries)
         rankings[name] = [list(np.argsort(-(passages @ qv))[:DEPTH]) for qv in queries]
     lexical = LexicalIndex(sentences)
     rankings["bm25"] = [[p for p, _ in lexical.search(q["question"], DEPTH)] for q, _ in questions]
-    names = [n for n in args.models.split(",")]
-    if "minilm" in rankings:
-        for other in names:
-            if other != "minilm":
-                rankings[f"minilm+bm25+{other}"] = [fuse(a, b, c) for a, b, c in
-                                                    zip(rankings["minilm"], rankings["bm25"], rankings[other])]
-        rankings["minilm+bm25"] = [fuse(a, b) for a, b in zip(rankings["minilm"], rankings["bm25"])]
-    for other in names:
-        if other != "minilm":
-            rankings[f"bm25+{other}"] = [fuse(a, b) for a, b in zip(rankings["bm25"], rankings[other])]
+    singles = list(rankings)
+    cjk = [has_cjk(s) for s in sentences]
+    asked_cjk = [has_cjk(q["question"]) for q, _ in questions]
+    for size in (2, 3):
+        for combo in itertools.combinations(singles, size):
+            if "bm25" not in combo:
+                continue
+            rankings["+".join(combo) + " (rrf)"] = [
+                fuse({n: rankings[n][i] for n in combo}, cjk, asked_cjk[i], True) for i in range(len(questions))]
+            if sum(n not in ("minilm", "bm25") for n in combo) != 1:
+                continue  # the language-aware fusion takes one multilingual model
+            for weight in args.cross_weights:
+                rankings["+".join(combo) + f" (by language, cross {weight})"] = [
+                    fuse({n: rankings[n][i] for n in combo}, cjk, asked_cjk[i], False, weight)
+                    for i in range(len(questions))]
     report: dict = {"sentences": len(sentences), "questions": len(questions), "timing": timing, "retrievers": {}}
     groups = {
+        "all": list(range(len(questions))),
         "en": [i for i, (q, _) in enumerate(questions) if not has_cjk(q["question"])],
         "zh": [i for i, (q, _) in enumerate(questions) if has_cjk(q["question"])],
         "cross": [i for i, (q, g) in enumerate(questions)
@@ -149,12 +178,12 @@ def main() -> None:
         report["retrievers"][name] = {g: metrics([ranks[i] for i in idx]) for g, idx in groups.items()}
     print(f"{len(sentences)} sentences, {len(questions)} answerable questions with evidence "
           f"({len(groups['en'])} English, {len(groups['zh'])} Chinese, {len(groups['cross'])} cross-lingual)")
-    print("| retriever | EN hit@1 | EN hit@5 | EN MRR | ZH hit@1 | ZH hit@5 | ZH MRR | cross hit@5 |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| retriever | EN hit@1 | EN hit@5 | EN MRR | ZH hit@1 | ZH hit@5 | ZH MRR | cross hit@5 | all found |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, row in report["retrievers"].items():
         en, zh, cross = row["en"], row["zh"], row["cross"]
         print(f"| {name} | {en['hit@1']} | {en['hit@5']} | {en['mrr']} | {zh['hit@1']} | {zh['hit@5']} | "
-              f"{zh['mrr']} | {cross['hit@5']} |")
+              f"{zh['mrr']} | {cross['hit@5']} | {row['all']['found']} |")
     print("| model | s per 1,000 sentences | ms per question |")
     print("|---|---|---|")
     for name, row in timing.items():

@@ -175,14 +175,12 @@ class Indexer:
         keep = [rid for rid in ids if rid in old_index]
         new = [rid for rid in ids if rid not in old_index]
         if keep:
-            assert old.embeddings is not None
-            vectors = old.embeddings[[old_index[rid] for rid in keep]]
+            vectors = old.embeddings[[old_index[rid] for rid in keep]]  # type: ignore[index]
             store.add(kind, Records(keep, [wanted.texts[r] for r in keep], [wanted.metas[r] for r in keep], vectors))
         embedder = self.embedders[kind]
         for i in range(0, len(new), EMBED_BATCH):
-            assert embedder is not None, f"no model to embed {kind}"
             batch = new[i:i + EMBED_BATCH]
-            vectors = embedder.embed([wanted.texts[r] for r in batch])
+            vectors = embedder.embed([wanted.texts[r] for r in batch])  # type: ignore[union-attr]
             store.add(kind, Records(batch, [wanted.texts[r] for r in batch], [wanted.metas[r] for r in batch],
                                     vectors))
             progress(f"embed {kind}", min(i + EMBED_BATCH, len(new)), len(new))

@@ -26,8 +26,8 @@ _BYLINE = re.compile(r"(?i:(written|words|text|reporting|photos?) )?(?i:by)\s*[:
                      r"|(作者|文|撰文|记者|编辑|责编|来源|出品)\s*[:|｜：/／]")
 _DATE = re.compile(r"\b(19|20)\d{2}[-/.年]\d{1,2}|\b\d{1,2}[/.-]\d{1,2}[/.-]?\s*(19|20)\d{2}\b|\b(19|20)\d{2}\b.*"
                    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-                   r"nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2}|\d{1,2}月\d{1,2}日", re.I)
-_DATE_WORDS = re.compile(r"published|updated|posted|date|发布|更新|日期", re.I)
+                   r"nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2}|\d{1,2}月\d{1,2}日", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"published|updated|posted|date|发布|更新|日期", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"""[.!?。！？；;:：,，]["'”’」』)）]*$""")
 MAX_TITLE_WORDS = 12
 MAX_TITLE_CJK = 30

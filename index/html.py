@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.I)
-_BYLINE_TEXT = re.compile(r"^\s*((written |words |text |reporting )?by\b|作者|文\s*[|｜/:：]|撰文|记者)", re.I)
-_AUTHOR_AFTER = re.compile(r"(?:\bby\b|作者|撰文|记者|文)\s*[:|｜：/]?\s*(.+)", re.I)
+_BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
+_BYLINE_TEXT = re.compile(r"^\s*((written |words |text |reporting )?by\b|作者|文\s*[|｜/:：]|撰文|记者)", re.IGNORECASE)
+_AUTHOR_AFTER = re.compile(r"(?:\bby\b|作者|撰文|记者|文)\s*[:|｜：/]?\s*(.+)", re.IGNORECASE)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|，|、|;|\band\b|&|和)\s*")
-_DATE_TAIL = re.compile(r"\s*(?:[·|｜—–-]|\bon\b|\bupdated\b|\bpublished\b).*$|\s+\d.*$", re.I)
+_DATE_TAIL = re.compile(r"\s*(?:[·|｜—–-]|\bon\b|\bupdated\b|\bpublished\b).*$|\s+\d.*$", re.IGNORECASE)
 
 
 @dataclass
@@ -31,10 +32,12 @@ def extract_html(html: str) -> Extracted:
     """Main text and metadata of an HTML page (empty text when the page has no main content)."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, favor_precision=True,
-        date_extraction_params={"extensive_search": True, "original_date": True})
+    options: dict[str, Any] = {
+        "with_metadata": True, "include_comments": False, "include_tables": True, "include_images": False,
+        "include_links": False, "date_extraction_params": {"extensive_search": True, "original_date": True}}
+    doc = trafilatura.bare_extraction(html, favor_precision=True, **options)
+    if doc is None or isinstance(doc, dict) or doc.body is None or not len(doc.body):
+        doc = trafilatura.bare_extraction(html, favor_recall=True, **options)  # a short page: keep what there is
     if doc is None or isinstance(doc, dict) or doc.body is None:
         return Extracted(text="")
     title = _clean(doc.title or "")

@@ -49,7 +49,10 @@ def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
             meta, body_start = _front_matter(text, source)
     if not text[body_start:].strip():
         raise DocumentError(source, "has no text", "add text or remove the file")
-    meta = {**meta, **_sidecar(path, source)}  # a sidecar is the user's word: it wins over extracted metadata
+    sidecar = _sidecar(path, source)
+    # Front matter and a sidecar are both the user's word (front matter wins, as it sits in the file); either wins
+    # over metadata extracted from an HTML page or a PDF.
+    meta = {**meta, **sidecar} if suffix in (".pdf", ".html", ".htm") else {**sidecar, **meta}
     return LoadedDocument(meta=_meta(source, meta, text, body_start), text=text,
                           body_start=body_start, sha256=sha256(text))
 
@@ -108,11 +111,22 @@ def _meta(source: str, data: dict, text: str, body_start: int) -> DocumentMeta:
     authors = data.get("authors") or data.get("author") or []
     if isinstance(authors, str):
         authors = [a.strip() for a in re.split(r"[,;，、]|\band\b", authors) if a.strip()]
-    when = data.get("date") or data.get("published") or data.get("published_at") or ""
+    when = data.get("date") or data.get("published") or data.get("published_at") or _dateline(text[body_start:])
     return DocumentMeta(doc_id=data.get("id") or _doc_id(source), source=source,
                         title=str(data.get("title") or _fallback_title(source, text[body_start:])),
                         date=normalize_date(when),
                         authors=[str(a) for a in authors], url=str(data.get("source") or data.get("url") or ""))
+
+
+def _dateline(body: str, lines: int = 5) -> str:
+    """The date of a short dateline among the first lines ("Published 15 July 2025", "2025年3月26日"), if any."""
+    for line in [ln.strip() for ln in body.split("\n") if ln.strip()][:lines]:
+        if len(line.split()) > 10 or len(line) > 60 or re.search(r"[.!?。！？；]\s*\S", line):
+            continue  # a sentence, not a dateline
+        found = normalize_date(line)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", found):
+            return found
+    return ""
 
 
 def _fallback_title(source: str, body: str) -> str:
@@ -123,7 +137,7 @@ def _fallback_title(source: str, body: str) -> str:
     return re.sub(r"[-_]+", " ", Path(source).stem).strip()
 
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 def normalize_date(value: Any) -> str:
@@ -176,7 +190,7 @@ def _pdf_text(path: Path, source: str) -> tuple[str, dict[str, Any]]:
                 "date": _pdf_date(_pdf_field(info, "/CreationDate") or _pdf_field(info, "/ModDate"))}
     except Exception as exc:  # pypdf raises many kinds on corrupt input
         raise DocumentError(source, f"is not a readable PDF ({type(exc).__name__})", "re-export it") from None
-    if re.search(r"\.(docx?|pptx?|pdf|odt|tex)$|^untitled$|^microsoft word", meta["title"], re.I):
+    if re.search(r"\.(docx?|pptx?|pdf|odt|tex)$|^untitled$|^microsoft word", meta["title"], re.IGNORECASE):
         meta["title"] = ""  # a file name, not a title
     text = "\n\n".join(_unwrap(p.strip()) for p in pages if p.strip())
     return text, {k: v for k, v in meta.items() if v}

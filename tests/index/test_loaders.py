@@ -128,8 +128,8 @@ def test_html_main_text_title_date_and_byline_without_boilerplate(tmp_path):
 
 @pytest.mark.parametrize("head, expected", [
     ('<meta property="article:published_time" content="2024-11-20T09:30:00+08:00">', "2024-11-20"),
-    ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
-     '"headline": "Kling adds lip sync", "datePublished": "2025-01-15T08:00:00Z"}</script>', "2025-01-15"),
+    (('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+      '"headline": "Kling adds lip sync", "datePublished": "2025-01-15T08:00:00Z"}</script>'), "2025-01-15"),
 ])
 def test_html_dates_from_open_graph_and_json_ld(tmp_path, head, expected):
     page = BOILERPLATE_PAGE.replace('<meta name="date" content="2025-03-04">', head)
@@ -182,3 +182,13 @@ def test_yaml_dates_and_sidecar_dates_are_iso(tmp_path):
     assert load_document(tmp_path / "a.md", tmp_path).meta.date == "2025-03-04"
     b = load_document(tmp_path / "b.txt", tmp_path)
     assert b.meta.date == "2025-03-04" and b.meta.authors == ["Li Hua", "Jane Roe"]
+
+
+def test_a_dateline_dates_a_document_without_date_metadata(tmp_path):
+    (tmp_path / "note.txt").write_text("Market note\nPublished 15 July 2025\nKling grew fast. It was 2024.\n",
+                                       encoding="utf-8")
+    (tmp_path / "zh.txt").write_text("快手业绩\n2025年3月26日\n快手发布了业绩。\n", encoding="utf-8")
+    (tmp_path / "none.txt").write_text("Kling was launched in June 2024 by Kuaishou.\n", encoding="utf-8")
+    assert load_document(tmp_path / "note.txt", tmp_path).meta.date == "2025-07-15"
+    assert load_document(tmp_path / "zh.txt", tmp_path).meta.date == "2025-03-26"
+    assert load_document(tmp_path / "none.txt", tmp_path).meta.date == ""
