@@ -25,7 +25,6 @@ class AnswerParams:
 
     threshold: float | None = None
     threshold_cjk: float | None = None
-    side_floor: float = 0.6
     pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
     period_relief: float = 0.6  # a passage naming the asked period needs only this share of the threshold
     max_chars: int = 420
@@ -98,6 +97,10 @@ class ExtractiveAnswerer:
         if any(s.row.get("period_hit") for s in pool):
             pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
             pool.sort(key=lambda s: (-s.row.get("period_hit", 0.0), -s.score))
+        if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
+            sides = self._sides(info, pool, cutoff)  # each side's sentence names only its side: a lower bar
+            if len(sides) >= 2:
+                return _fit(sides, self.params.max_chars + 150)
         if not pool or pool[0].row.get("period_clash") or pool[0].score < cutoff * (
                 self.params.period_relief if pool[0].row.get("period_hit") else 1.0):
             return []  # nothing clears the threshold, or the best passage is about another period
@@ -106,10 +109,6 @@ class ExtractiveAnswerer:
             same = [best, *(s for s in pool[1:] if same_fact(info, best, s))]
             best = max(same, key=lambda s: (s.sentence.date or "", s.score))
             return [replace(best, note=f"As of {best.sentence.date}:")] if best.sentence.date else [best]
-        if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
-            sides = self._sides(info, scored, cutoff)
-            if len(sides) >= 2:
-                return _fit(sides, self.params.max_chars + 150)
         other = conflicting(info, best, pool)
         if other is not None:
             return _fit(_dated([best, other]), self.params.max_chars + 150)
@@ -119,7 +118,7 @@ class ExtractiveAnswerer:
         """For a comparison, the best sentence about each compared name (topic terms decide)."""
         name_terms = {t for n in info.names for t in terms(n)}
         topic = [t for t in info.terms if t not in name_terms]
-        floor = self.params.side_floor * cutoff
+        floor = self.params.pool_floor * cutoff
         sides: list[Scored] = []
         for name in info.names:
             others = [n for n in info.names if n != name]
@@ -127,7 +126,8 @@ class ExtractiveAnswerer:
                      and not s.row.get("heading_like") and (not topic or _topic_cover(topic, s.sentence.text) > 0)]
             if not about:
                 continue
-            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text), s.score))
+            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text), not any(
+                _mentions(s.sentence.text, f) for o in others for f in info.forms(o)), s.score))
             if best not in sides:
                 sides.append(best)
         return sides

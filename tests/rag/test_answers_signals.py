@@ -121,3 +121,33 @@ def test_shipped_weights_are_fitted_and_sensible():
     assert w["type_missing"] < 0 and w["cover"] + w["cover_window"] > 0
     assert w["entity_missing"] + w["entity_missing_doc"] + w["entity_all_missing"] < 0
     assert 0.0 < model.threshold < 1.0
+
+
+def test_fit_refuses_a_check_half(tmp_path):
+    from rag.errors import InputError
+    from rag.fit import refuse_check_sets
+
+    with pytest.raises(InputError, match="held-out"):
+        refuse_check_sets([tmp_path / "dev_check.jsonl"])
+    refuse_check_sets([tmp_path / "dev_tune.jsonl"])
+
+
+def test_eval_reports_the_gap_and_gates_it():
+    from rag.evaluate import failures, gap, gap_failures
+
+    tune = {"answer_acc": 0.92, "supported_acc": 0.9, "abstain_acc": 0.95, "false_abstain": 0.02, "quote_valid": 1.0}
+    check = {"answer_acc": 0.84, "supported_acc": 0.8, "abstain_acc": 0.94, "false_abstain": 0.4, "quote_valid": 1.0}
+    gaps = gap(tune, check)
+    assert gaps["answer_acc"] == 0.08 and gaps["false_abstain"] == 0.38
+    assert gap_failures(gaps, 0.05) == ["answer_acc gap 0.08 > 0.05"]
+    assert any("false_abstain" in m for m in failures(check, "half"))
+
+
+def test_conflicts_compare_figures_with_their_scale(glossary):
+    from rag.conflicts import values
+
+    info = analyse("How many paying users does the app have?", glossary)
+    assert values(info, "It has 5 million paying users.") != values(info, "It has 4 million paying users.")
+    assert values(info, "It has 5 million users.") == values(info, "About 5 million people use it.")
+    info = analyse("When did the app launch?", glossary)
+    assert values(info, "It launched on June 6, 2024.") != values(info, "It launched on June 10, 2024.")
