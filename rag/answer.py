@@ -73,7 +73,7 @@ class ExtractiveAnswerer:
         near = set(terms(prev.text)) if prev is not None else set()
         needs_context = prev is not None and not any(set(terms(n)) <= own for n in info.names) and any(
             set(terms(n)) <= near for n in info.names)
-        if needs_context and sentence.end - prev.start <= self.params.max_chars:
+        if needs_context and prev is not None and sentence.end - prev.start <= self.params.max_chars:
             start = prev.start
         window = " ".join(x for x in (ev.before, ev.text, ev.after) if x)
         return Scored(cand, sentence, round(prob, 4), start, sentence.end, window, ev,
@@ -188,13 +188,8 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
 
 
 def _ranks(candidates: list[Candidate]) -> dict[int, tuple[int | None, int | None, int | None]]:
-    """Each retriever's 0-based rank of each candidate (the retriever's own when it reports one)."""
-    derived = {}
-    for attr, score in (("dense_rank", "dense"), ("bm25_rank", "bm25"), ("multilingual_rank", "multilingual")):
-        hits = sorted((c for c in candidates if (getattr(c, score, 0) or 0) > 0), key=lambda c: -getattr(c, score))
-        derived[attr] = {c.pos: i for i, c in enumerate(hits)}
-    return {c.pos: tuple(getattr(c, attr, None) if hasattr(c, attr) else derived[attr].get(c.pos)
-                         for attr in ("dense_rank", "bm25_rank", "multilingual_rank")) for c in candidates}
+    """Each retriever's 0-based rank of each candidate (None when that retriever missed it)."""
+    return {c.pos: (c.dense_rank, c.bm25_rank, c.multilingual_rank) for c in candidates}
 
 
 _DOC_TERMS: dict[tuple[str, str], frozenset[str]] = {}
