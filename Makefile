@@ -72,7 +72,12 @@ eval-halves: install ## the development corpus: tuning and check halves side by 
 fit: install ## refit the answer weights on the tuning sets (never the check half): writes rag/data/combiner.json
 	$(BIN)/reelqa fit corpus=$(GOLD),$(EXTRA) $(DEVCORPUS)=$(TUNE)
 
-bench: install-dev ## side-by-side benchmarks (writes bench/results.md)
+# reelqa vs the stock LangChain pipeline on the article and Debian's Python docs (BENCH_PAGES=N for fewer pages).
+bench: install-dev ## side-by-side benchmarks (writes bench/results.md, results.json, latency.png, throughput.png)
+	$(PIP) -e '.[bench]'
+	@test -d /usr/share/doc/python3.11/html/library || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11-doc >/dev/null; \
+	  else echo "ERROR: install Debian's Python docs first: sudo apt-get install python3.11-doc"; exit 1; fi; }
 	$(BIN)/python -m bench.run
 
 clean:

@@ -33,6 +33,8 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
     """A FastAPI app serving the API, ops endpoints and web page over the given service."""
     app = FastAPI(title="reelqa", version="1", description=DESCRIPTION)
     metrics = ApiMetrics()
+    if getattr(service, "llm_outcomes", None) is not None:  # a chat model is configured
+        metrics.track_llm(service.llm_outcomes.snapshot)
     app.state.context = AppContext(service=service, feedback=feedback, settings=settings, reindex=reindex,
                                    metrics=metrics, limiter=TokenBucketLimiter(settings.rate_limit_per_minute))
     install_error_handlers(app)

@@ -1,7 +1,10 @@
 """Prometheus metrics of one app, kept in the app's own CollectorRegistry (no global state)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -41,6 +44,23 @@ class ApiMetrics:
             self.index_documents.set(status.get("documents", 0))
             self.index_chunks.set(status.get("chunks", 0))
 
+    def track_llm(self, outcomes: Callable[[], dict[str, int]]) -> None:
+        """Export the service's chat-model request counts as reelqa_llm_requests_total{outcome} at each scrape."""
+        self.registry.register(_LlmCollector(outcomes))
+
     def render(self) -> bytes:
         """The registry in Prometheus text format."""
         return generate_latest(self.registry)
+
+
+class _LlmCollector:
+    """Reads the chat-model outcome counts the service keeps (the service counts; the endpoint exports)."""
+
+    def __init__(self, outcomes: Callable[[], dict[str, int]]):
+        self.outcomes = outcomes
+
+    def collect(self):
+        family = CounterMetricFamily("reelqa_llm_requests", "Chat-model (LLM) requests by outcome", labels=["outcome"])
+        for outcome, count in sorted(self.outcomes().items()):
+            family.add_metric([outcome], count)
+        yield family

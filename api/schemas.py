@@ -1,7 +1,7 @@
 """Request and response models of the HTTP API (the stable, documented wire format)."""
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
@@ -94,6 +94,12 @@ class ErrorResponse(BaseModel):
     error: str = Field(examples=["question is empty; type a question about the documents"])
 
 
+class TokenEvent(BaseModel):
+    """Payload of each `token` event: a piece of the generated answer as the model writes it (generative mode)."""
+
+    text: str = Field(description="the next piece of text; the final `answer` event is authoritative")
+
+
 class CitationsEvent(BaseModel):
     """Payload of the first server-sent event, `citations`."""
 
@@ -105,11 +111,13 @@ class CitationsEvent(BaseModel):
 
 
 class AnswerEvent(BaseModel):
-    """Payload of the second server-sent event, `answer`."""
+    """Payload of the `answer` event: the verified answer text (it replaces any streamed tokens)."""
 
     answer: str
     answered: bool
     resolved_question: str | None = None
+    mode: Literal["extractive", "generative"] = Field("extractive", description="'extractive' (quoted sentences) or 'generative' (verified LLM text)")
+    dropped_sentences: int = Field(0, description="generated sentences removed because no citation supported them")
 
 
 class DoneEvent(BaseModel):
@@ -122,4 +130,4 @@ class DoneEvent(BaseModel):
 
 __all__ = ["AnswerEvent", "AskRequest", "AskResponse", "CitationsEvent", "DocumentResponse", "DoneEvent",
            "ErrorResponse", "FeedbackRequest", "FeedbackResponse", "Health", "Readiness", "SearchResponse",
-           "UpdateReport"]
+           "TokenEvent", "UpdateReport"]

@@ -33,6 +33,13 @@ class CooldownActive(app_commands.CheckFailure):
         super().__init__(f"{wait.scope} cooldown: retry in {wait.retry_after:.1f} s")
 
 
+class StillAnswering(app_commands.CheckFailure):
+    """A member asked again while their previous question is still being answered."""
+
+    def __init__(self):
+        super().__init__("previous question still being answered")
+
+
 def channel_allowed(channel: Any, allowed: list[int]) -> bool:
     """True when no allow-list is set, or the channel (or a thread's parent) is on it."""
     if not allowed:
@@ -67,14 +74,14 @@ def admin_only():
 
 
 def may_ask():
-    """App-command check: the channel is allowed, then the per-user and per-channel cooldowns."""
+    """App-command check: the channel is allowed and no cooldown is running (the answer spends it)."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         bot = interaction.client
         allowed = bot.settings.discord_channels
         if not channel_allowed(interaction.channel, allowed):
             raise ChannelNotAllowed(allowed)
-        wait = bot.cooldowns.hit(interaction.user.id, interaction.channel_id or interaction.user.id)
+        wait = bot.cooldowns.check(interaction.user.id, interaction.channel_id or interaction.user.id)
         if wait is not None:
             raise CooldownActive(wait)
         return True

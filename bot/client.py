@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs import EXTENSIONS
+from bot.sources import usable_base_url
 from bot.state import ConversationIndex, Cooldowns
 from rag.feedback import FeedbackStore
 from rag.schemas import UpdateReport
@@ -64,6 +65,9 @@ class ReelqaBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Load one extension per feature, then sync slash commands (to one guild in development)."""
         self.started_at = time.monotonic()
+        if self.settings.public_url and usable_base_url(self.settings.public_url) is None:
+            log.warning("REELQA_PUBLIC_URL=%r is not an http(s) address; answers won't link to documents",
+                        self.settings.public_url)
         for name in EXTENSIONS:
             await self.load_extension(name)
         guild_id = self.settings.discord_guild

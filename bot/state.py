@@ -20,7 +20,7 @@ def _monotonic() -> float:
 
 
 class Cooldowns:
-    """One question per user every `user_seconds` and per channel every `channel_seconds`."""
+    """One answered question per user every `user_seconds` and per channel every `channel_seconds`."""
 
     def __init__(self, user_seconds: float, channel_seconds: float, clock: Callable[[], float] = _monotonic,
                  max_keys: int = 10_000):
@@ -29,21 +29,30 @@ class Cooldowns:
         self._users: OrderedDict[int, float] = OrderedDict()
         self._channels: OrderedDict[int, float] = OrderedDict()
 
-    def hit(self, user_id: int, channel_id: int) -> Wait | None:
-        """Count a question and return None, or return the Wait that refuses it (nothing counted)."""
+    def check(self, user_id: int, channel_id: int) -> Wait | None:
+        """The Wait that refuses a question now, or None when it may be asked (nothing is counted)."""
         now = self.clock()
         waits = [Wait(scope, last + per - now) for scope, table, key, per in (
             ("user", self._users, user_id, self.user_seconds),
             ("channel", self._channels, channel_id, self.channel_seconds))
             if (last := table.get(key)) is not None and now < last + per]
-        if waits:
-            return max(waits, key=lambda w: w.retry_after)
+        return max(waits, key=lambda w: w.retry_after) if waits else None
+
+    def spend(self, user_id: int, channel_id: int) -> None:
+        """Count an answered question: the user and the channel wait from now."""
+        now = self.clock()
         for table, key in ((self._users, user_id), (self._channels, channel_id)):
             table.pop(key, None)
             table[key] = now
             while len(table) > self.max_keys:
                 table.popitem(last=False)
-        return None
+
+    def hit(self, user_id: int, channel_id: int) -> Wait | None:
+        """Check and, when allowed, spend at once: None, or the Wait that refuses the question."""
+        wait = self.check(user_id, channel_id)
+        if wait is None:
+            self.spend(user_id, channel_id)
+        return wait
 
 
 class ConversationIndex:

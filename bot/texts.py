@@ -50,17 +50,18 @@ def help_embed(channels: list[int], admin_role: str | None, name: str = "reelqa"
         "passages as *related* instead of guessing."))
     embed.add_field(name="Ask", inline=False, value=(
         "• `/ask question:<text>` — add `private:True` to see the answer alone.\n"
-        f"• Or mention me: `@{name.replace('`', '')} How many paying users does Jimeng have?`"))
+        f"• Or mention me: `@{name.replace('`', '')} <your question>`"))
     embed.add_field(name="Follow up", inline=False, value=(
-        "Reply to one of my answers, or write in the thread I open under it — e.g. *and Keling?* "
-        "is understood in the context of the previous question."))
+        "Reply to one of my answers, or mention me in the thread I open under it: a short follow-up such as "
+        "*and last year?* is understood in the context of the previous question."))
     embed.add_field(name="Buttons", inline=False, value=(
-        "👍 / 👎 tell the maintainers whether an answer helped. **Show passages** sends you the full "
-        "cited passages privately."))
+        "👍 / 👎 tell the maintainers whether an answer helped (click the other one to change your vote). "
+        "**Show passages** sends you the full cited passages privately."))
     where = ", ".join(f"<#{c}>" for c in channels) if channels else "any channel I can read"
     role = f" or the **{escape_markdown(admin_role)}** role" if admin_role else ""
     embed.add_field(name="Where and how often", inline=False, value=clip(
-        f"I answer in {where}. To keep channels calm there is a short cooldown per person and per channel.",
+        f"I answer in {where}. To keep channels calm there is a short cooldown per person and per channel "
+        "after each answer.",
         FIELD_VALUE_LIMIT))
     embed.add_field(name="Admins", inline=False, value=clip(
         f"Members with **Manage Server**{role} can use `/status` and `/reindex`.", FIELD_VALUE_LIMIT))

@@ -64,13 +64,17 @@ class PassagesButton(discord.ui.DynamicItem[discord.ui.Button], template=rf"reel
         await interaction.client.get_cog("Feedback").show_passages(interaction, self.answer_id)
 
 
-def answer_view(answer: Answer) -> discord.ui.View | None:
-    """The buttons under an answer: 👍, 👎 and, when there are citations, Show passages."""
-    if not answer.answer_id or not re.fullmatch(_ID, answer.answer_id):
-        return None
+def answer_view(answer: Answer, links: list[tuple[str, str]] = ()) -> discord.ui.View | None:
+    """The buttons under an answer: 👍, 👎, Show passages (with citations), then a link per cited document."""
     view = discord.ui.View(timeout=None)
-    view.add_item(FeedbackButton(answer.answer_id, True))
-    view.add_item(FeedbackButton(answer.answer_id, False))
-    if answer.citations:
-        view.add_item(PassagesButton(answer.answer_id))
-    return view
+    if getattr(answer, "notice", None):  # not an answer (and not stored): nothing to vote on or show
+        return None
+    if answer.answer_id and re.fullmatch(_ID, answer.answer_id):
+        view.add_item(FeedbackButton(answer.answer_id, True))
+        view.add_item(FeedbackButton(answer.answer_id, False))
+        if answer.citations:
+            view.add_item(PassagesButton(answer.answer_id))
+    for label, url in links[:5]:
+        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=label, url=url, emoji="📖",
+                                        row=1))
+    return view if view.children else None

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from rag.aliases import Glossary
-from rag.answer import AnswerParams
+from rag.answer import AnswerParams, ExtractiveAnswerer
+from rag.answerers import Extractive, SentenceSearch
 from rag.conversation import Conversations
 from rag.embedder import Embedder, SentenceTransformerEmbedder, load_multilingual
 from rag.feedback import FeedbackStore
+from rag.retrieve import HybridRetriever
 from rag.schemas import UpdateReport
 from rag.service import QAService
 from rag.settings import Settings
@@ -26,14 +28,24 @@ class Components:
     def embedder(self) -> Embedder:
         """The sentence-transformers model (loaded once)."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads)
+        return SentenceTransformerEmbedder(self.settings.embedding_model, threads=self.settings.torch_threads,
+                                           backend=self.settings.embedding_backend)
 
     @cached_property
     def query_embedder(self) -> Embedder:
-        """The same model behind a batcher: concurrent questions share model calls."""
+        """The same model behind an LRU cache and a batcher: repeats skip the model, concurrent ones share calls."""
         from rag.batching import BatchingEmbedder
+        from rag.embedding_cache import CachingEmbedder
 
-        return BatchingEmbedder(self.embedder)
+        return CachingEmbedder(BatchingEmbedder(self.embedder), self.settings.query_cache_size)
+
+    @cached_property
+    def query_multilingual(self) -> Embedder | None:
+        """The multilingual model behind an LRU cache of question vectors (None when off)."""
+        from rag.embedding_cache import CachingEmbedder
+
+        model = self.multilingual
+        return None if model is None else CachingEmbedder(model, self.settings.query_cache_size)
 
     @cached_property
     def multilingual(self) -> Embedder | None:
@@ -51,13 +63,35 @@ class Components:
         return Glossary.load(self.settings.glossary_path)
 
     @cached_property
+    def llm(self):
+        """The chat-model client when REELQA_LLM_PROVIDER is set, else None (the provider package loads only then)."""
+        if self.settings.llm_provider is None:
+            return None
+        from rag.llm import LlmClient, chat_model
+
+        name = f"{self.settings.llm_provider}:{self.settings.llm_model}"
+        return LlmClient(chat_model(self.settings), self.settings.llm_timeout_seconds, name=name)
+
+    @cached_property
     def service(self) -> QAService:
-        """The question-answering service."""
+        """The question-answering service, with the answerer the settings choose (extractive, or generative)."""
         s = self.settings
-        params = AnswerParams(threshold=s.abstain_threshold, threshold_cjk=s.abstain_threshold_chinese)
-        conversations = Conversations(self.glossary, s.conversation_turns, s.conversation_ttl_seconds)
-        return QAService(self.versions, self.query_embedder, self.multilingual, self.glossary, conversations,
-                         params, s.top_k, s.max_question_chars)
+        scorer = ExtractiveAnswerer(AnswerParams(threshold=s.abstain_threshold,
+                                                 threshold_cjk=s.abstain_threshold_chinese))
+        search = SentenceSearch(HybridRetriever(self.query_embedder, self.query_multilingual), scorer, self.glossary)
+        answerer, conversations = Extractive(scorer), Conversations(self.glossary, s.conversation_turns,
+                                                                    s.conversation_ttl_seconds)
+        follow_ups, client = conversations, self.llm
+        if client is not None:
+            from rag.followups import LlmFollowUps
+            from rag.generative import Generative
+            from rag.grounding import Grounding
+
+            grounding = Grounding(self.query_embedder, self.multilingual, self.glossary)
+            answerer = Generative(client, grounding, answerer)
+            follow_ups = LlmFollowUps(client, conversations, self.glossary, s.max_question_chars)
+        return QAService(self.versions, search, answerer, follow_ups, s.top_k, s.max_question_chars,
+                         llm_outcomes=client.counts if client is not None else None)
 
     @cached_property
     def feedback(self) -> FeedbackStore:

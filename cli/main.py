@@ -44,8 +44,10 @@ def index_rebuild(as_json: JsonOpt = False) -> None:
 
 
 def _write_index(full: bool, as_json: bool) -> None:
+    from cli.progress import build_progress
+
     parts = _components()
-    with output.progress(enabled=not as_json) as progress:
+    with build_progress(as_json) as progress:
         report = parts.reindex(full=full, progress=progress)
     output.update_report(report, as_json)
 

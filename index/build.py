@@ -173,11 +173,14 @@ class Indexer:
         old_index = {rid: i for i, rid in enumerate(old.ids)}
         ids = list(wanted.texts)
         keep = [rid for rid in ids if rid in old_index]
-        new = [rid for rid in ids if rid not in old_index]
+        # Longest first, so each batch holds texts of similar length (less padding) and the ETA is conservative.
+        new = sorted((rid for rid in ids if rid not in old_index), key=lambda r: -len(wanted.texts[r]))
         if keep:
             vectors = old.embeddings[[old_index[rid] for rid in keep]]  # type: ignore[index]
             store.add(kind, Records(keep, [wanted.texts[r] for r in keep], [wanted.metas[r] for r in keep], vectors))
         embedder = self.embedders[kind]
+        if new:
+            progress(f"embed {kind}", 0, len(new))
         for i in range(0, len(new), EMBED_BATCH):
             batch = new[i:i + EMBED_BATCH]
             vectors = embedder.embed([wanted.texts[r] for r in batch])  # type: ignore[union-attr]

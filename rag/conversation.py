@@ -61,6 +61,13 @@ class Conversations:
             while len(self._turns) > self.max_conversations:
                 self._turns.popitem(last=False)
 
+    def history(self, conversation_id: str | None) -> list[str]:
+        """The conversation's resolved questions, oldest first (empty when unknown or expired)."""
+        if self._last(conversation_id) is None:  # also forgets an expired conversation
+            return []
+        with self._lock:
+            return [turn.resolved for turn in self._turns.get(conversation_id or "", ())]
+
     def _last(self, conversation_id: str | None) -> str | None:
         if not conversation_id:
             return None

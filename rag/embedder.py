@@ -37,29 +37,25 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded once from a local path, never from a hub."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 32, threads: int = 1):
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 32, threads: int = 1, backend: str = "torch",
+                 cache_dir: Path | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import torch
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        # One intra-op thread: a short query is ~10 ms instead of ~400 ms when the cores are busy,
-        # and concurrent requests scale across cores instead of fighting over them.
-        torch.set_num_threads(max(1, threads))
-
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-
-        self.name, self.batch_size = name, batch_size
+        if backend not in BACKENDS:
+            raise ConfigError(f"embedding backend {backend!r} is not one of {', '.join(BACKENDS)}")
+        self.name, self.batch_size, self.backend = name, batch_size, backend
+        if backend == "onnx-int8":  # int8 vectors differ: an index built by another backend is re-embedded
+            self.name = f"{name}+{backend}"
         path = resolve_model_path(name)
         try:
-            self._model = SentenceTransformer(path, device="cpu")
+            self._model = _load_torch(path, threads) if backend == "torch" else \
+                _load_onnx(Path(path), backend, cache_dir, threads)
         except Exception as exc:  # any load failure is a setting problem for the user
             where = path if Path(path).exists() else f"{path} (not a local path; nothing is downloaded)"
             raise ConfigError(f"embedding model {where} cannot be loaded: {type(exc).__name__}; "
-                              "set REELQA_EMBEDDING_MODEL to a local sentence-transformers folder") from None
+                              "set REELQA_EMBEDDING_MODEL to a local sentence-transformers folder"
+                              + ("" if backend == "torch" else " or REELQA_EMBEDDING_BACKEND=torch")) from None
         self.max_tokens = int(self._model.max_seq_length or 256) - 2
         self._tokenizer = self._model.tokenizer
         self._lock = threading.Lock()
@@ -84,6 +80,53 @@ class SentenceTransformerEmbedder:
         """Character spans of the word-piece tokens the model would see."""
         encoded = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         return [tuple(span) for span in encoded["offset_mapping"]]
+
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def default_onnx_cache() -> Path:
+    """Where exported ONNX models are kept: the user's cache folder, or the temp folder if that is read-only."""
+    import tempfile
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reelqa" / "onnx"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / "reelqa-onnx"
+
+
+def _load_torch(path: str, threads: int):
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # One intra-op thread: a short query is ~10 ms instead of ~400 ms when the cores are busy,
+    # and concurrent requests scale across cores instead of fighting over them.
+    torch.set_num_threads(max(1, threads))
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    return SentenceTransformer(path, device="cpu")
+
+
+def _load_onnx(path: Path, backend: str, cache_dir: Path | None, threads: int):
+    """A mean-pooling, normalizing MiniLM-style model run by ONNX Runtime (exported locally on first use)."""
+    import json
+
+    from transformers import AutoTokenizer
+
+    from rag.onnx_backend import OnnxSentenceEncoder, exported_model
+
+    pooling = json.loads((path / "1_Pooling" / "config.json").read_text())
+    if not pooling.get("pooling_mode_mean_tokens"):
+        raise ValueError("the ONNX backend supports mean-pooling models only")
+    max_length = json.loads((path / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
+    cache = Path(cache_dir) if cache_dir else default_onnx_cache()
+    onnx_file = exported_model(path, cache, int8=backend == "onnx-int8")
+    return OnnxSentenceEncoder(onnx_file, AutoTokenizer.from_pretrained(str(path)), max_length, threads)
 
 
 class UseMultilingualEmbedder:

@@ -29,6 +29,8 @@ class FeedbackStore:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            if "voter" not in {row[1] for row in db.execute("PRAGMA table_info(feedback)")}:
+                db.execute("ALTER TABLE feedback ADD COLUMN voter TEXT")  # one changeable vote per voter
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -49,6 +51,20 @@ class FeedbackStore:
                 raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
             cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at) "
                              "VALUES (?,?,?,?,?)", (answer_id, int(helpful), comment, channel, time.time()))
+            return int(cur.lastrowid or 0)
+
+    def set_vote(self, answer_id: str, voter: str, helpful: bool, channel: str = "http") -> int:
+        """One vote per answer and voter: changing it updates the voter's row instead of adding one; returns its id."""
+        with self._lock, self._connect() as db:
+            if not db.execute("SELECT 1 FROM answers WHERE answer_id=?", (answer_id,)).fetchone():
+                raise NotFoundError(f"answer_id {answer_id!r} is unknown; send the answer_id an answer returned")
+            row = db.execute("SELECT id FROM feedback WHERE answer_id=? AND voter=?", (answer_id, voter)).fetchone()
+            if row:
+                db.execute("UPDATE feedback SET helpful=?, channel=?, created_at=? WHERE id=?",
+                           (int(helpful), channel, time.time(), row[0]))
+                return int(row[0])
+            cur = db.execute("INSERT INTO feedback (answer_id, helpful, comment, channel, created_at, voter) "
+                             "VALUES (?,?,?,?,?,?)", (answer_id, int(helpful), None, channel, time.time(), voter))
             return int(cur.lastrowid or 0)
 
     def citations_for(self, answer_id: str) -> list[Citation] | None:

@@ -51,7 +51,8 @@ def collect(items: list[dict], service) -> list[Sample]:
     view = service.view()
     samples = []
     for item in items:
-        scored, info = service._scored(view, item["question"])
+        found = service.search_step.find(view, item["question"], service.top_k)
+        scored, info = found.scored, found.info
         labels = np.array([label(item, s) for s in scored], dtype=bool)
         samples.append(Sample(item, info, scored, labels, view))
     return samples

@@ -5,16 +5,25 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Protocol
 
-from rag.aliases import Glossary
-from rag.answer import NOT_COVERED, AnswerParams, ExtractiveAnswerer
+from rag.answerers import Answerer, Draft, SentenceSearch
 from rag.conversation import Conversations
-from rag.embedder import Embedder
 from rag.errors import InputError, NotFoundError, ReelqaError
-from rag.question import analyse
-from rag.retrieve import HybridRetriever, IndexView
+from rag.llm import OutcomeCounts
+from rag.retrieve import IndexView
 from rag.schemas import Answer, Passage
 from rag.store import IndexVersions
+
+
+class FollowUps(Protocol):
+    """Resolves follow-up questions against a conversation's earlier turns and remembers each turn."""
+
+    def resolve(self, conversation_id: str | None, question: str) -> str:
+        """The question made standalone."""
+
+    def remember(self, conversation_id: str | None, resolved: str) -> None:
+        """Store a resolved question as the conversation's latest turn."""
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -29,16 +38,21 @@ def validate_question(question: str, max_chars: int) -> str:
 
 
 class QAService:
-    """Answers questions from the live index version; picks up a new version without a restart."""
+    """Answers questions from the live index version; picks up a new version without a restart.
 
-    def __init__(self, versions: IndexVersions, embedder: Embedder, multilingual: Embedder | None,
-                 glossary: Glossary, conversations: Conversations | None = None,
-                 params: AnswerParams | None = None, top_k: int = 5, max_question_chars: int = 1000):
-        self.versions, self.glossary = versions, glossary
-        self.retriever = HybridRetriever(embedder, multilingual)
-        self.answerer = ExtractiveAnswerer(params)
-        self.conversations = conversations or Conversations(glossary)
+    The composition root chooses and injects the parts: the retrieval step, the answerer (extractive or
+    generative), the follow-up resolver and, with an LLM, the counter of its request outcomes.
+    """
+
+    def __init__(self, versions: IndexVersions, search: SentenceSearch, answerer: Answerer,
+                 conversations: FollowUps | None = None, top_k: int = 5, max_question_chars: int = 1000,
+                 llm_outcomes: OutcomeCounts | None = None):
+        self.versions, self.search_step, self.answerer = versions, search, answerer
+        self.retriever = search.retriever
+        self.glossary = search.glossary
+        self.conversations = conversations or Conversations(search.glossary)
         self.top_k, self.max_question_chars = top_k, max_question_chars
+        self.llm_outcomes = llm_outcomes
         self._view: IndexView | None = None
         self._lock = threading.Lock()
         self.counts = {"answered": 0, "abstained": 0}
@@ -60,23 +74,11 @@ class QAService:
 
     def ask(self, question: str, top_k: int | None = None, conversation_id: str | None = None) -> Answer:
         """A short answer whose every sentence cites a verified verbatim quote, or a plain abstention."""
-        started = time.perf_counter()
-        question = self.validate(question)
-        top_k = top_k or self.top_k
-        view = self.view()
-        resolved = self.conversations.resolve(conversation_id, question)
-        scored, info = self._scored(view, resolved)
-        chosen = self.answerer.pick(info, scored)
-        citations = self.answerer.cite(view, chosen)[:top_k]
-        answered = bool(citations)
-        self.counts["answered" if answered else "abstained"] += 1
-        self.conversations.remember(conversation_id, resolved)
-        return Answer(question=question, answer=self.answerer.compose(chosen, citations) if answered else NOT_COVERED,
-                      answered=answered, citations=citations,
-                      related=[] if answered else self.answerer.related(view, scored, min(top_k, 3)),
-                      index_version=view.version, took_ms=round((time.perf_counter() - started) * 1000, 1),
-                      answer_id=uuid.uuid4().hex, conversation_id=conversation_id,
-                      resolved_question=resolved if resolved != question else None)
+        final = None
+        for final in self._answer(question, top_k, conversation_id, stream=False):
+            pass
+        assert isinstance(final, Answer)
+        return final
 
     def ask_stream(self, question: str, top_k: int | None = None,
                    conversation_id: str | None = None) -> Iterator[str | Answer]:
@@ -84,23 +86,34 @@ class QAService:
 
         The final `Answer` is authoritative: verification may drop sentences that were already streamed.
         """
-        yield self.ask(question, top_k, conversation_id)
+        return self._answer(question, top_k, conversation_id, stream=True)
+
+    def _answer(self, question: str, top_k: int | None, conversation_id: str | None,
+                stream: bool) -> Iterator[str | Answer]:
+        started = time.perf_counter()
+        question = self.validate(question)
+        top_k = top_k or self.top_k
+        view = self.view()
+        resolved = self.conversations.resolve(conversation_id, question)
+        found = self.search_step.find(view, resolved, top_k)
+        draft = None
+        for draft in self.answerer.answer(found, stream=stream):
+            if isinstance(draft, str):
+                yield draft
+        assert isinstance(draft, Draft)
+        self.counts["answered" if draft.answered else "abstained"] += 1
+        self.conversations.remember(conversation_id, resolved)
+        yield Answer(question=question, answer=draft.answer, answered=draft.answered, citations=draft.citations,
+                     related=draft.related, index_version=view.version,
+                     took_ms=round((time.perf_counter() - started) * 1000, 1), answer_id=uuid.uuid4().hex,
+                     conversation_id=conversation_id, resolved_question=resolved if resolved != question else None,
+                     mode=draft.mode, dropped_sentences=draft.dropped)
 
     def search(self, query: str, k: int | None = None) -> list[Passage]:
         """Ranked passages (sentences) for a query, without an answer."""
         query = self.validate(query)
-        view = self.view()
-        scored, _ = self._scored(view, query)
-        return [s.sentence.passage(s.score) for s in scored[: k or self.top_k]]
-
-    def _scored(self, view: IndexView, question: str):
-        info = analyse(question, self.glossary)
-        dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
-        lexical_query = self.glossary.expand(question)
-        # The multilingual model reads every question as asked: it finds Chinese passages for English questions
-        # and the reverse.
-        candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
-        return self.answerer.score(info, view, candidates), info
+        found = self.search_step.find(self.view(), query, k or self.top_k)
+        return [s.sentence.passage(s.score) for s in found.scored[: found.top_k]]
 
     def document(self, doc_id: str) -> tuple[dict, str]:
         """Metadata and loaded text of an indexed document."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,9 +20,16 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="index versions, feedback database, pointer file")
     glossary: Path | None = Field(None, description="alias glossary (default: <corpus_dir>/aliases.yaml)")
     embedding_model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="runtime for the embedding model: onnx (exported locally once, same vectors), torch, onnx-int8",
+    )
     torch_threads: int = Field(1, ge=1, le=64, description="torch intra-op threads for the embedding model")
     multilingual_model: str = Field(
         "use-v3", description="'use-v3' (packaged multilingual USE), a sentence-transformers path, or 'off'"
+    )
+    query_cache_size: int = Field(
+        1024, ge=0, description="question embeddings kept in an LRU cache (0 = off)"
     )
     chroma_url: str | None = Field(
         None, description="http://host:port of a `chroma run` server; embedded if unset"
@@ -37,6 +44,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = Field("127.0.0.1", description="address `reelqa serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `reelqa serve` listens on")
+    public_url: str | None = Field(
+        None, description="public base URL of the server (e.g. https://qa.example.org); Discord links documents"
+    )
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list, description="comma-separated keys; open if empty"
     )
@@ -71,6 +81,30 @@ class Settings(BaseSettings):
     discord_channel_cooldown_seconds: float = Field(
         2.0, ge=0, description="seconds between questions in a channel"
     )
+
+    llm_provider: Literal["openai", "ollama"] | None = Field(
+        None, description="'openai' (any OpenAI-compatible server) or 'ollama'; unset = extractive answers only"
+    )
+    llm_base_url: str | None = Field(
+        None, description="the provider's URL, e.g. http://127.0.0.1:8080/v1 or http://127.0.0.1:11434"
+    )
+    llm_model: str | None = Field(None, description="the chat model's name (required with a provider)")
+    llm_api_key: SecretStr | None = Field(None, description="the provider's API key (OpenAI: else OPENAI_API_KEY)")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="sampling temperature of generated answers")
+    llm_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="longest wait for the model; then the extractive answer is given"
+    )
+    llm_max_tokens: int = Field(400, ge=16, le=8192, description="most tokens the model may generate per answer")
+
+    @field_validator("llm_provider", "llm_base_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value, info):
+        if isinstance(value, str):
+            value = value.strip()
+            if not value or (info.field_name == "llm_provider" and value.lower() in ("off", "none")):
+                return None
+            return value.lower() if info.field_name == "llm_provider" else value
+        return value
 
     @field_validator("api_keys", "admin_keys", "cors_origins", "discord_channels", mode="before")
     @classmethod

@@ -76,22 +76,36 @@ def settings_for(built_data_dir):
     return make
 
 
+def build_service(versions, embedder, multilingual, glossary, params=None, answerer=None, **kwargs):
+    """A QAService wired like the composition root: hybrid retrieval, extractive answers unless `answerer` is given.
+
+    `answerer` may be a callable taking the extractive answerer (to wrap it, e.g. in a generative one).
+    """
+    from rag.answer import ExtractiveAnswerer
+    from rag.answerers import Extractive, SentenceSearch
+    from rag.retrieve import HybridRetriever
+    from rag.service import QAService
+
+    scorer = ExtractiveAnswerer(params)
+    search = SentenceSearch(HybridRetriever(embedder, multilingual), scorer, glossary)
+    extractive = Extractive(scorer)
+    return QAService(versions, search, answerer(extractive) if answerer else extractive, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def service(built_data_dir, embedder, multilingual, glossary):
     """A QAService over the shared built index (read-only use)."""
-    from rag.service import QAService
     from rag.store import IndexVersions
 
-    return QAService(IndexVersions(built_data_dir), embedder, multilingual, glossary)
+    return build_service(IndexVersions(built_data_dir), embedder, multilingual, glossary)
 
 
 @pytest.fixture
 def make_service(embedder, multilingual, glossary):
     """Build a QAService over a given data folder, sharing the session's loaded models."""
-    from rag.service import QAService
     from rag.store import IndexVersions
 
     def make(data_dir: Path, **kwargs):
-        return QAService(IndexVersions(data_dir), embedder, multilingual, glossary, **kwargs)
+        return build_service(IndexVersions(data_dir), embedder, multilingual, glossary, **kwargs)
 
     return make

@@ -1,7 +1,8 @@
 """POST /v1/ask (one JSON answer) and POST /v1/ask/stream (server-sent events)."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 
 from anyio import to_thread
 from fastapi import APIRouter, Request
@@ -9,10 +10,12 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.deps import AppContext, ContextDep, check_length
 from api.routes import error_responses
-from api.schemas import AnswerEvent, AskRequest, AskResponse, CitationsEvent, DoneEvent
+from api.schemas import AnswerEvent, AskRequest, AskResponse, CitationsEvent, DoneEvent, TokenEvent
 from rag.schemas import Answer
 
 router = APIRouter(prefix="/v1", tags=["answers"])
+log = logging.getLogger("reelqa.api")
+
 
 def _event_schema(name: str, payload: str) -> dict:
     return {"type": "object", "required": ["event", "data"],
@@ -22,20 +25,29 @@ def _event_schema(name: str, payload: str) -> dict:
 
 
 _STREAM_DOC = {200: {
-    "description": "three events, in order: `citations` (CitationsEvent), `answer` (AnswerEvent), `done` (DoneEvent)",
-    "content": {"text/event-stream": {"schema": {"oneOf": [_event_schema("citations", "CitationsEvent"),
+    "description": "events, in order: zero or more `token` (TokenEvent; only when an LLM writes the answer, as it "
+                   "writes), then `citations` (CitationsEvent), `answer` (AnswerEvent: the verified text, which "
+                   "replaces the tokens), `done` (DoneEvent)",
+    "content": {"text/event-stream": {"schema": {"oneOf": [_event_schema("token", "TokenEvent"),
+                                                           _event_schema("citations", "CitationsEvent"),
                                                            _event_schema("answer", "AnswerEvent"),
                                                            _event_schema("done", "DoneEvent")]}}}}}
+
+
+async def record(context: AppContext, request: Request, answer: Answer) -> None:
+    """Record the answer for feedback, count it and add it to the request's log line."""
+    await to_thread.run_sync(context.feedback.record_answer, answer, "http")
+    context.metrics.observe_answer(answer.answered)
+    request.state.log_fields = {"answer_id": answer.answer_id, "answered": answer.answered,
+                                "citations": len(answer.citations), "index_version": answer.index_version,
+                                "mode": answer.mode, "dropped_sentences": answer.dropped_sentences}
 
 
 async def answer_question(context: AppContext, request: Request, body: AskRequest) -> Answer:
     """Ask the shared service in a worker thread, record the answer for feedback and count it."""
     check_length(body.question, context.settings)
     answer = await to_thread.run_sync(context.service.ask, body.question, body.top_k, body.conversation_id)
-    await to_thread.run_sync(context.feedback.record_answer, answer, "http")
-    context.metrics.observe_answer(answer.answered)
-    request.state.log_fields = {"answer_id": answer.answer_id, "answered": answer.answered,
-                                "citations": len(answer.citations), "index_version": answer.index_version}
+    await record(context, request, answer)
     return answer
 
 
@@ -46,20 +58,46 @@ async def ask(body: AskRequest, request: Request, context: ContextDep) -> Answer
     return await answer_question(context, request, body)
 
 
-async def _events(answer: Answer) -> AsyncIterator[ServerSentEvent]:
+def _final_events(answer: Answer) -> Iterator[ServerSentEvent]:
     first = CitationsEvent(answer_id=answer.answer_id, answered=answer.answered,
                            index_version=answer.index_version, citations=answer.citations, related=answer.related)
     yield ServerSentEvent(event="citations", data=first.model_dump_json())
-    second = AnswerEvent(answer=answer.answer, answered=answer.answered, resolved_question=answer.resolved_question)
+    second = AnswerEvent(answer=answer.answer, answered=answer.answered, resolved_question=answer.resolved_question,
+                         mode=answer.mode, dropped_sentences=answer.dropped_sentences)
     yield ServerSentEvent(event="answer", data=second.model_dump_json())
     last = DoneEvent(answer_id=answer.answer_id, took_ms=answer.took_ms, conversation_id=answer.conversation_id)
     yield ServerSentEvent(event="done", data=last.model_dump_json())
+
+
+def _token(piece: str) -> ServerSentEvent:
+    return ServerSentEvent(event="token", data=TokenEvent(text=piece).model_dump_json())
+
+
+async def _events(context: AppContext, request: Request, first: str | Answer,
+                  items: Iterator[str | Answer]) -> AsyncIterator[ServerSentEvent]:
+    """`token` events while the service streams, then the final answer's events."""
+    item: str | Answer | None = first
+    try:
+        while isinstance(item, str):
+            yield _token(item)
+            item = await to_thread.run_sync(next, items, None)
+    finally:
+        if not isinstance(item, Answer):  # the client went away or the service failed: stop the model
+            await to_thread.run_sync(items.close)
+    if item is None:
+        log.error("the answer stream ended without an answer")
+        return
+    await record(context, request, item)
+    for event in _final_events(item):
+        yield event
 
 
 @router.post("/ask/stream", response_class=EventSourceResponse,
              responses={**_STREAM_DOC, **error_responses(413, 422, 503)},
              summary="Answer a question as server-sent events")
 async def ask_stream(body: AskRequest, request: Request, context: ContextDep) -> EventSourceResponse:
-    """The same answer as /v1/ask, sent as events: `citations`, `answer`, `done`."""
-    answer = await answer_question(context, request, body)
-    return EventSourceResponse(_events(answer), headers={"Cache-Control": "no-store"})
+    """The same answer as /v1/ask, sent as events: `token` (generative mode), `citations`, `answer`, `done`."""
+    check_length(body.question, context.settings)
+    items = context.service.ask_stream(body.question, body.top_k, body.conversation_id)
+    first = await to_thread.run_sync(next, items)  # bad input or a missing index fail here, as a normal error
+    return EventSourceResponse(_events(context, request, first, items), headers={"Cache-Control": "no-store"})

@@ -1,4 +1,8 @@
-"""Admin commands (Manage Server or the configured role): `/status` and `/reindex`."""
+"""Admin commands (Manage Server or the configured role): `/status` and `/reindex`.
+
+Both are hidden from members without Manage Server by default permissions (server admins can allow a role
+in Server Settings → Integrations); the bot still checks who runs them.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -27,6 +31,7 @@ class Admin(commands.Cog):
         name="status", description="Index version, documents, chunks, uptime and answer counts"
     )
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @admin_only()
     async def status(self, interaction: discord.Interaction) -> None:
         """Report the live index and the answer tallies (privately)."""
@@ -38,6 +43,7 @@ class Admin(commands.Cog):
 
     @app_commands.command(name="reindex", description="Re-index changed documents now, without a restart")
     @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @admin_only()
     async def reindex(self, interaction: discord.Interaction) -> None:
         """Run an incremental update in a worker thread and report added/kept/deleted."""

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import ChannelNotAllowed, CooldownActive, NotAdmin
+from bot.checks import ChannelNotAllowed, CooldownActive, NotAdmin, StillAnswering
 from bot.formatting import CONTENT_LIMIT, clip
 from bot.texts import cooldown_message
 from rag.errors import ReelqaError
@@ -18,12 +19,22 @@ APOLOGY = "😕 Sorry, something went wrong on my side. It has been logged; plea
 NONE = discord.AllowedMentions.none()
 
 
+_SETTING = re.compile(r"\s*\((?:[^()]*\b)?REELQA_[A-Z0-9_]+\b[^()]*\)|\bREELQA_[A-Z0-9_]+\b")
+
+
+def for_members(text: str) -> str:
+    """An error line without server setting names (members can't change them; the log keeps them)."""
+    return " ".join(_SETTING.sub("", text).split()) or "that didn't work; please try again"
+
+
 def describe(error: BaseException) -> tuple[str, bool]:
     """The line to show for an error, and whether it was unexpected (to be logged with a traceback)."""
     if isinstance(error, (app_commands.CommandInvokeError, commands.CommandInvokeError)):
         error = error.original
     if isinstance(error, ReelqaError):
-        return f"⚠️ {error}", False
+        return f"⚠️ {for_members(str(error))}", False
+    if isinstance(error, StillAnswering):
+        return "⏳ I'm still answering your previous question — one moment, please.", False
     if isinstance(error, CooldownActive):
         return cooldown_message(error.wait.retry_after, error.wait.scope), False
     if isinstance(error, (app_commands.CommandOnCooldown, commands.CommandOnCooldown)):

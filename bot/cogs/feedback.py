@@ -8,7 +8,7 @@ from collections import OrderedDict
 import discord
 from discord.ext import commands
 
-from bot.formatting import passage_pages
+from bot.sources import passage_pages
 from bot.views import FeedbackButton, PassagesButton
 from rag.errors import InputError
 
@@ -21,11 +21,15 @@ THANKS_DOWN = ("Thanks for telling us — unhelpful answers show the maintainers
 
 
 class Feedback(commands.Cog):
-    """Handles the answer buttons; votes go to the same FeedbackStore as the HTTP API (channel "discord")."""
+    """Handles the answer buttons; votes go to the same FeedbackStore as the HTTP API (channel "discord").
+
+    Each member has one vote per answer in the store (voter `discord:<user id>`); clicking the other button
+    changes it, also after a restart.
+    """
 
     def __init__(self, bot: commands.Bot):
         self.bot = bot
-        self._voted: OrderedDict[tuple[int, str], None] = OrderedDict()  # one vote per user and answer
+        self._votes: OrderedDict[tuple[int, str], bool] = OrderedDict()  # last vote seen, for wording only
 
     async def cog_load(self) -> None:
         """Register the dynamic buttons so clicks on old messages are routed after a restart."""
@@ -36,22 +40,26 @@ class Feedback(commands.Cog):
         self.bot.remove_dynamic_items(FeedbackButton, PassagesButton)
 
     async def vote(self, interaction: discord.Interaction, answer_id: str, helpful: bool) -> None:
-        """Store one 👍/👎 per user and answer, then thank the user privately."""
+        """Store the user's 👍/👎 on an answer (a second click changes it), then confirm privately."""
         key = (interaction.user.id, answer_id)
-        if key in self._voted:
-            await interaction.response.send_message("You've already rated this answer — thanks!",
-                                                    ephemeral=True, allowed_mentions=NONE)
-            return
+        previous = self._votes.get(key)
         try:
-            await asyncio.to_thread(self.bot.feedback.add_feedback, answer_id, helpful, None, "discord")
+            await asyncio.to_thread(self.bot.feedback.set_vote, answer_id, f"discord:{interaction.user.id}",
+                                    helpful, "discord")
         except Exception as exc:  # noqa: BLE001 - every failure goes through the one error handler
             await self.bot.get_cog("ErrorHandler").respond(interaction, exc, where="feedback button")
             return
-        self._voted[key] = None
-        while len(self._voted) > MAX_VOTES_REMEMBERED:
-            self._voted.popitem(last=False)
-        thanks = THANKS_UP if helpful else THANKS_DOWN
-        await interaction.response.send_message(thanks, ephemeral=True, allowed_mentions=NONE)
+        self._votes.pop(key, None)
+        self._votes[key] = helpful
+        while len(self._votes) > MAX_VOTES_REMEMBERED:
+            self._votes.popitem(last=False)
+        if previous is None:
+            text = THANKS_UP if helpful else THANKS_DOWN
+        elif previous == helpful:
+            text = f"You already rated this answer {'👍' if helpful else '👎'} — thanks!"
+        else:
+            text = f"Vote changed to {'👍' if helpful else '👎'} — thanks!"
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     async def show_passages(self, interaction: discord.Interaction, answer_id: str) -> None:
         """Send the full cited passages of an answer to the clicker only."""

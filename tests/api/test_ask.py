@@ -4,7 +4,7 @@ from __future__ import annotations
 from tests.api.support import DEV_QUESTION, parse_sse
 
 ANSWER_FIELDS = {"question", "answer", "answered", "citations", "index_version", "took_ms", "answer_id",
-                 "related", "conversation_id", "resolved_question"}
+                 "related", "conversation_id", "resolved_question", "mode", "dropped_sentences"}
 CITATION_FIELDS = {"n", "doc_id", "source", "title", "date", "quote", "start", "end", "passage", "score"}
 
 

@@ -11,7 +11,8 @@ from bot.client import create_bot
 
 
 async def test_admin_commands_are_refused_politely_to_non_admins(world):
-    for command in ("status", "reindex"):
+    for command in ("status", "reindex"):  # even when a server admin lets a member see the command
+        world.guild.set_command_permissions(command_id(world.env, command), {world.alice: True})
         result = await world.alice.slash(world.channel, command)
         assert result.ephemeral
         assert result.response.content.startswith("🙏 Sorry, that command is for server managers")
@@ -36,10 +37,23 @@ async def test_status_reports_index_uptime_and_answer_counts(world, service):
     assert fields["Uptime"] == "1 h 0 min"
 
 
+def command_id(env, name: str) -> int:
+    (command,) = [c for scope in env.backend.commands.values() for c in scope.values() if c["name"] == name]
+    return int(command["id"])
+
+
+async def test_admin_commands_are_hidden_from_members_by_default_permissions(world):
+    assert {"ask", "help"} <= set(world.alice.available_commands(world.channel))
+    assert not {"status", "reindex"} & set(world.alice.available_commands(world.channel))
+    assert {"status", "reindex"} <= set(world.admin.available_commands(world.channel))
+
+
 @pytest.mark.bot_settings(discord_admin_role="Curators")
 async def test_the_configured_role_is_admin_too(world):
     curators = world.guild.create_role("Curators")
     curator = world.guild.add_member(world.env.create_user("cora"), roles=[curators])
+    # a server admin allows the role in Server Settings → Integrations (default permissions hide the command)
+    world.guild.set_command_permissions(command_id(world.env, "status"), {curators: True, world.alice: True})
     result = await curator.slash(world.channel, "status")
     assert result.ephemeral and result.response.embeds[0].title == "reelqa status"
     refused = await world.alice.slash(world.channel, "status")
@@ -72,7 +86,8 @@ async def test_commands_sync_to_the_configured_guild_only(service, feedback, set
     try:
         syncs = [r.path for r in env.http_requests if r.method == "PUT" and r.path.endswith("/commands")]
         assert len(syncs) == 1 and syncs[0].endswith(f"/guilds/{GUILD_ID}/commands")
-        assert {"ask", "help", "status", "reindex"} <= set(dev.available_commands(channel))
+        assert {"ask", "help"} <= set(dev.available_commands(channel))
+        assert {"status", "reindex"} <= {c["name"] for c in env.backend.commands[GUILD_ID].values()}
         result = await dev.slash(channel, "help")
         assert result.ephemeral and result.response.embeds
     finally:

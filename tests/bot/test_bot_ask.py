@@ -34,7 +34,9 @@ async def test_mention_gets_an_embed_answer_with_buttons_and_a_thread(world, fee
     assert "25,000 paying users" in first.description and "[1]" in first.description
     assert sources.fields[0].name.startswith("[1] Kuaishou's Keling is merely the next target")
     assert "2024-12-27" in sources.fields[0].name
-    assert "**" in sources.fields[0].value and "25,000" in sources.fields[0].value
+    value = sources.fields[0].value
+    assert "**[1]**" in value and "25,000" not in value  # the context, not the answer again
+    assert first.footer.text is None  # no index version, no milliseconds
     ids = custom_ids(answer)
     answer_id = ids[0].rsplit(":", 1)[1]
     assert ids == [f"reelqa:fb:up:{answer_id}", f"reelqa:fb:down:{answer_id}", f"reelqa:passages:{answer_id}"]
@@ -45,13 +47,13 @@ async def test_mention_gets_an_embed_answer_with_buttons_and_a_thread(world, fee
 
 async def test_slash_ask_defers_then_follows_up_without_blocking_the_loop(world, service, monkeypatch):
     threads = []
-    real_ask = service.ask
+    real_stream = service.ask_stream
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread())
-        return real_ask(*args, **kwargs)
+        yield from real_stream(*args, **kwargs)
 
-    monkeypatch.setattr(service, "ask", spy)
+    monkeypatch.setattr(service, "ask_stream", spy)
     result = await world.alice.slash(world.channel, "ask", question="How many paying users does Keling have?")
 
     assert result.acknowledged and not result.ephemeral
@@ -77,7 +79,7 @@ async def test_follow_up_in_the_thread_resolves_against_the_conversation(world):
     (thread,) = world.channel.threads
     await world.env.advance_time(COOLDOWN)
 
-    await world.alice.send(thread, "and Keling?")  # no mention needed inside the bot's thread
+    await world.alice.send(thread, f"{world.bot_mention} and Keling?")
     reply = bot_answers(thread, world.env.bot)[-1]
 
     assert "2 million" in text_of(reply)
@@ -137,12 +139,14 @@ async def test_allow_list_limits_where_the_bot_answers(world):
     assert "25,000" in text_of(answer)
 
 
-async def test_invalid_question_gets_the_service_line_privately(world):
+async def test_invalid_question_gets_a_member_worded_line_privately(world):
     result = await world.alice.slash(world.channel, "ask", question="why " * 300)
     assert result.ephemeral and first_callback_type(world.env) == 4  # refused at once, not deferred
-    assert result.response.content.startswith("⚠️ question is 1199 characters; the limit is 1000")
+    assert result.response.content == (
+        "⚠️ that question is 1,199 characters long; please keep it under 1,000 characters")
     (error,) = world.env.errors
     assert isinstance(error.original, InputError)
+    assert "REELQA" not in result.response.content
 
 
 async def test_bare_mention_explains_how_to_ask(world):
@@ -164,11 +168,15 @@ async def test_long_answers_are_split_within_limits_and_keep_every_citation(worl
     def long_ask(question, top_k=None, conversation_id=None):
         """The real answer, inflated to 30 citations: the real service never writes this much."""
         real = real_ask(question, top_k, conversation_id)
-        cites = [real.citations[0].model_copy(update={"n": i}) for i in range(1, 31)]
+        first = real.citations[0]
+        cites = [first.model_copy(update={"n": i, "passage": f"{first.passage} ({i})"}) for i in range(1, 31)]
         text = " ".join(f"{c.quote} [{c.n}]" for c in cites)
         return real.model_copy(update={"answer": text, "citations": cites})
 
-    monkeypatch.setattr(service, "ask", long_ask)
+    def long_stream(question, top_k=None, conversation_id=None):
+        yield long_ask(question, top_k, conversation_id)
+
+    monkeypatch.setattr(service, "ask_stream", long_stream)
     await world.alice.send(world.channel, f"{world.bot_mention} {JIMENG}")
     sent = bot_answers(world.channel, world.env.bot)
 

@@ -14,23 +14,25 @@ def buttons(answer) -> tuple[str, str, str, str]:
     return up.rsplit(":", 1)[1], up, down, passages
 
 
-async def test_thumbs_up_is_stored_once_per_user_with_an_ephemeral_thanks(world, feedback):
+async def test_one_vote_per_user_and_answer_that_can_be_changed(world, feedback):
     answer = await ask_by_mention(world, world.alice, JIMENG)
     answer_id, up, down, _ = buttons(answer)
 
     thanks = await world.alice.click(answer, custom_id=up)
     assert thanks.ephemeral and thanks.response.content.startswith("Thanks — glad it helped")
-    again = await world.alice.click(answer, custom_id=down)
+    again = await world.alice.click(answer, custom_id=up)
     assert again.ephemeral and "already rated" in again.response.content
+    changed = await world.alice.click(answer, custom_id=down)
+    assert changed.ephemeral and changed.response.content.startswith("Vote changed to 👎")
     other = await world.admin.click(answer, custom_id=down)
     assert other.ephemeral and other.response.content.startswith("Thanks for telling us")
 
-    assert feedback.feedback_for(answer_id) == [
-        {"helpful": True, "comment": None, "channel": "discord"},
+    assert feedback.feedback_for(answer_id) == [  # alice's row was updated, not added to
+        {"helpful": False, "comment": None, "channel": "discord"},
         {"helpful": False, "comment": None, "channel": "discord"},
     ]
     (gap,) = [row for row in feedback.report() if row["question"] == JIMENG] or [None]
-    assert gap is not None and gap["unhelpful"] == 1 and gap["channels"] == "discord"
+    assert gap is not None and gap["unhelpful"] == 2 and gap["helpful"] == 0 and gap["channels"] == "discord"
 
 
 async def test_show_passages_sends_the_full_passage_only_to_the_clicker(world, service):
@@ -58,6 +60,9 @@ async def test_buttons_keep_working_after_a_bot_restart(world, service, feedback
     vote = await world.alice.click(answer, custom_id=up)
     assert vote.ephemeral and vote.response.content.startswith("Thanks")
     assert feedback.feedback_for(answer_id) == [{"helpful": True, "comment": None, "channel": "discord"}]
+    await world.env.restart_bot(create_bot(service, feedback, bot_settings))
+    await world.alice.click(answer, custom_id=buttons(answer)[2])  # 👎 after another restart: still one row
+    assert feedback.feedback_for(answer_id) == [{"helpful": False, "comment": None, "channel": "discord"}]
     shown = await world.alice.click(answer, custom_id=passages)
     assert shown.ephemeral and "25,000 paying users" in text_of(shown.response)
 

@@ -10,23 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simcord.components import validate_embeds
 
+from bot.answers import NOT_COVERED, answer_pages, draft_page
 from bot.formatting import (
     ANSWERED_COLOUR,
     DESCRIPTION_LIMIT,
     ELLIPSIS,
-    FIELD_VALUE_LIMIT,
     MARKER,
-    NOT_COVERED,
     THREAD_NAME_LIMIT,
-    answer_pages,
     clip,
     escape_markdown,
-    passage_pages,
-    quote_excerpt,
     split_spans,
     split_text,
     thread_name,
 )
+from bot.sources import CONTEXT_SIDE, document_links, passage_context, passage_pages
+from bot.streaming import EditPacer
 from bot.texts import cooldown_message, format_duration, help_embed, reindex_embed, status_embed
 from rag.schemas import Answer, Citation, Passage, UpdateReport
 
@@ -189,8 +187,11 @@ def test_any_answer_fits_every_discord_limit_and_keeps_every_citation(answer):
     embeds = [e for p in pages for e in p.embeds]
     names = [f.name for e in embeds for f in e.fields]
     if answer.answered:
-        numbered = [n for n in names if n.startswith("[")]
-        assert [int(n[1 : n.index("]")]) for n in numbered] == [c.n for c in answer.citations]
+        leads = [re.match(r"(?:\[\d+\])+", n) for n in names]
+        shown = [int(x) for m in leads if m for x in re.findall(r"\d+", m.group())]
+        assert sorted(shown) == sorted(c.n for c in answer.citations)  # every citation once
+        passages = {(c.doc_id, c.passage or c.quote) for c in answer.citations}
+        assert len(names) == len(passages)  # one field per passage
         texts = [e.description for e in embeds if not e.fields and e.colour == ANSWERED_COLOUR]
         assert squash("".join(texts)) == squash(escape_markdown(answer.answer)) or not answer.answer.strip()
         markers = len(MARKER.findall(escape_markdown(answer.answer)))
@@ -230,31 +231,110 @@ def real_like_answer(**update) -> Answer:
     return Answer(**data)
 
 
-def test_answer_embed_has_question_answer_and_numbered_sources():
+def test_answer_embed_has_question_answer_and_sources_that_add_context():
     (page,) = answer_pages(real_like_answer(resolved_question="How many paying users does Keling have?"))
     first, sources = page.embeds
     assert first.title == "How many paying users does Jimeng have?"
     assert first.description == "Jimeng has about 25,000 paying users. [1]"
-    assert "Understood as: How many paying users does Keling have?" in first.footer.text
+    assert first.footer.text == "Understood as: How many paying users does Keling have?"
     assert sources.title == "Sources"
     (field,) = sources.fields
     assert field.name == "[1] Keling \\*vs\\* Jimeng — 2024-12-27"
-    assert "**Jimeng has about 25,000 paying users.**" in field.value
-    assert field.value.startswith("The ByteDance") and field.value.endswith("5 million users.")
+    assert field.value == ("The ByteDance research summary also highlights a significant gap. **[1]** "
+                           "In contrast, Keling serves over 5 million users.")
+    assert "25,000" not in field.value  # the quote is in the answer already; the source adds its context
 
 
-def test_long_passage_is_trimmed_with_ellipses_around_the_quote():
+def test_footer_shows_no_internals():
+    (page,) = answer_pages(real_like_answer())
+    assert page.embeds[0].footer.text is None  # no index version, no milliseconds
+    (page,) = answer_pages(real_like_answer(mode="generative", dropped_sentences=2))
+    assert page.embeds[0].footer.text == "2 sentences removed: the sources didn't support them"
+
+
+def test_embed_title_never_shows_mention_syntax():
+    (page,) = answer_pages(real_like_answer(question="<@145612> <@&9> @everyone how many paying users?"))
+    assert page.embeds[0].title == "how many paying users?"
+
+
+def test_long_passage_context_is_trimmed_with_ellipses_around_the_marker():
     before, quote, after = "lead " * 400, "the quoted sentence.", " tail" * 400
-    value = quote_excerpt(before + quote + after, quote, FIELD_VALUE_LIMIT)
-    assert len(value) <= FIELD_VALUE_LIMIT
+    value = passage_context(before + quote + after, [(3, quote)])
+    assert len(value) <= 2 * CONTEXT_SIDE + 20
     assert value.startswith(ELLIPSIS) and value.endswith(ELLIPSIS)
-    assert "**the quoted sentence.**" in value
+    assert "**[3]**" in value and "quoted sentence" not in value
 
 
-def test_overlong_quote_is_clipped_in_bold():
-    quote = "word " * 400
-    value = quote_excerpt(quote, quote, FIELD_VALUE_LIMIT)
-    assert len(value) <= FIELD_VALUE_LIMIT and value.startswith("**word") and value.endswith("…**")
+def test_context_prefers_whole_sentences():
+    before = "An early sentence that will not fit in the window at all, it is far too long. " * 5
+    before += "The sentence right before the quote. "
+    after = " The sentence right after the quote. " + "A later sentence that runs on and on. " * 9
+    value = passage_context(before + "Quoted." + after, [(1, "Quoted.")])
+    assert "The sentence right before the quote. **[1]** The sentence right after the quote." in value
+    assert value.startswith(ELLIPSIS + " ") and value.endswith(" " + ELLIPSIS)
+
+
+def comparison_answer() -> Answer:
+    passage = ("Intro words here. Jimeng has about 25,000 paying users. Meanwhile the rival grew fast. "
+               "Keling serves over 5 million users. Closing words.")
+    q1, q2 = "Jimeng has about 25,000 paying users.", "Keling serves over 5 million users."
+    cites = [Citation(n=i, doc_id="k", source="k.txt", title="One long article title", date="2024-12-27",
+                      quote=q, start=passage.index(q), end=passage.index(q) + len(q), passage=passage)
+             for i, q in ((1, q1), (2, q2))]
+    other = "Another passage of the same article. It says something else entirely."
+    cites.append(Citation(n=3, doc_id="k", source="k.txt", title="One long article title", date="2024-12-27",
+                          quote="It says something else entirely.", start=500, end=532, passage=other))
+    text = f"{q1} [1] {q2} [2] It says something else entirely. [3]"
+    return Answer(question="Who has more users?", answer=text, answered=True, citations=cites,
+                  answer_id="c" * 32)
+
+
+def test_two_quotes_from_one_passage_share_one_field_and_the_title_is_shown_once():
+    (page,) = answer_pages(comparison_answer())
+    fields = page.embeds[1].fields
+    assert [f.name for f in fields] == ["[1][2] One long article title — 2024-12-27",
+                                        "[3] same document, another passage"]
+    assert fields[0].value == ("Intro words here. **[1]** Meanwhile the rival grew fast. **[2]** "
+                               "Closing words.")
+    assert fields[1].value == "Another passage of the same article. **[3]**"
+    assert sum(len(e) for e in page.embeds) < 700  # compact: the answer once, context once
+
+
+def test_show_passages_sends_each_passage_once_with_every_quote_in_bold():
+    (page,) = passage_pages(comparison_answer().citations)
+    first, second = page.embeds
+    assert first.title == "[1][2] One long article title" and second.title.startswith("[3] ")
+    assert first.description == ("Intro words here. **Jimeng has about 25,000 paying users.** Meanwhile the "
+                                 "rival grew fast. **Keling serves over 5 million users.** Closing words.")
+
+
+def test_document_links_need_a_public_http_url():
+    cites = comparison_answer().citations
+    assert document_links(cites, None) == [] and document_links(cites, "not a url") == []
+    assert document_links(cites, "ftp://example.org") == []
+    (link,) = document_links(cites, "https://qa.example.org/")
+    assert link == ("[1][2][3] One long article title", "https://qa.example.org/documents/k")
+    odd = cites[0].model_copy(update={"doc_id": "a b/c?"})
+    assert document_links([odd], "http://h:8000/app")[0][1] == "http://h:8000/app/documents/a%20b%2Fc%3F"
+
+
+def test_draft_page_shows_the_text_so_far_marked_unchecked():
+    (embed,) = draft_page("<@1> Why?", "Because *this* [1]").embeds
+    assert embed.title == "Why?" and embed.description == "Because \\*this\\* [1] ▌"
+    assert "checked" in embed.footer.text
+    (long,) = draft_page("Why?", "word " * 2000).embeds
+    assert len(long.description) <= DESCRIPTION_LIMIT and long.description.startswith(ELLIPSIS)
+
+
+def test_edit_pacer_allows_one_edit_per_interval():
+    now = [0.0]
+    pacer = EditPacer(1.0, clock=lambda: now[0])
+    assert pacer.wait() == 0
+    pacer.mark()
+    now[0] = 0.4
+    assert pacer.wait() == pytest.approx(0.6)
+    now[0] = 1.0
+    assert pacer.wait() == 0
 
 
 def test_abstention_says_not_covered_and_lists_related():
@@ -273,6 +353,7 @@ def test_abstention_says_not_covered_and_lists_related():
     assert "don't cover" in page.embeds[0].description
     assert page.embeds[1].fields[0].name == "Related 1: Doc — 2024-01-01"
     assert page.embeds[1].fields[0].value == "Closest sentence."
+    assert page.embeds[0].footer.text is None
 
 
 def test_everyone_and_markdown_in_documents_are_shown_literally():
@@ -394,7 +475,7 @@ def test_a_quote_spanning_two_embeds_stays_bold_in_both():
 
 def test_a_long_title_starting_with_a_marker_keeps_the_field_number():
     """Regression: a related title '[1] …' longer than the field limit was cut to 'Related…'."""
-    from bot.formatting import related_field, source_field
+    from bot.sources import related_field, source_fields
 
     passage = Passage(doc_id="d", source="d.txt", title="[1] " + "x" * 400, date="2024-01-01",
                       start=0, end=4, text="text")
@@ -402,5 +483,5 @@ def test_a_long_title_starting_with_a_marker_keeps_the_field_number():
     assert name.startswith("Related 3: [1]") and name.endswith(" — 2024-01-01") and len(name) <= 256
     citation = Citation(n=2, doc_id="d", source="d.txt", title="word " * 80, quote="q", start=0, end=1,
                         passage="q")
-    name, _ = source_field(citation)
+    ((name, _),) = source_fields([citation])
     assert name.startswith("[2] word") and len(name) <= 256

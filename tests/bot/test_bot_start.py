@@ -10,8 +10,7 @@ from fake_discord import FakeDiscord
 
 from bot.client import create_bot
 from bot.run import clean_token, start_bot
-from rag.errors import DiscordUnavailableError
-from rag.errors import ConfigError, ReelqaError
+from rag.errors import ConfigError, DiscordUnavailableError, ReelqaError
 
 
 @pytest.fixture(autouse=True)

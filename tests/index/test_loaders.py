@@ -192,3 +192,14 @@ def test_a_dateline_dates_a_document_without_date_metadata(tmp_path):
     assert load_document(tmp_path / "note.txt", tmp_path).meta.date == "2025-07-15"
     assert load_document(tmp_path / "zh.txt", tmp_path).meta.date == "2025-03-26"
     assert load_document(tmp_path / "none.txt", tmp_path).meta.date == ""
+
+
+def test_front_matter_wins_over_a_sidecar_and_a_sidecar_over_html_metadata(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: From front matter\n---\nBody sentence here.\n", encoding="utf-8")
+    (tmp_path / "a.meta.yaml").write_text("title: From sidecar\ndate: 2025-01-02\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text(BOILERPLATE_PAGE, encoding="utf-8")
+    (tmp_path / "page.meta.yaml").write_text("title: Corrected title\n", encoding="utf-8")
+    a = load_document(tmp_path / "a.md", tmp_path)
+    assert (a.meta.title, a.meta.date) == ("From front matter", "2025-01-02")
+    page = load_document(tmp_path / "page.html", tmp_path)
+    assert (page.meta.title, page.meta.date) == ("Corrected title", "2025-03-04")

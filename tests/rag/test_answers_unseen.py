@@ -43,8 +43,8 @@ Its main rival, Vela from Harbor Studio, focuses on animation.
 def unseen(tmp_path_factory, embedder, multilingual, glossary):
     """A service over the fictional corpus, with the project's glossary and shipped weights."""
     from index.build import Indexer
-    from rag.service import QAService
     from rag.store import IndexVersions
+    from tests.conftest import build_service
 
     root = tmp_path_factory.mktemp("unseen")
     corpus = root / "corpus"
@@ -53,7 +53,7 @@ def unseen(tmp_path_factory, embedder, multilingual, glossary):
         (corpus / name).write_text(text, encoding="utf-8")
     versions = IndexVersions(root / "data")
     Indexer(corpus, versions, embedder, multilingual).update()
-    return QAService(versions, embedder, multilingual, glossary)
+    return build_service(versions, embedder, multilingual, glossary)
 
 
 def test_a_named_quarter_uses_that_quarters_figure(unseen):

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from index.build import Indexer
-from rag.service import QAService
 from rag.store import IndexVersions
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, build_service
 
 
 def _free_port() -> int:
@@ -53,7 +52,7 @@ def test_index_update_and_answers_through_a_chroma_server(chroma_url, tmp_path, 
     first = Indexer(CORPUS, versions, embedder, multilingual).update()
     again = Indexer(CORPUS, versions, embedder, multilingual).update()
     assert first.chunks > 0 and again.embedded == 0 and again.kept == first.chunks
-    service = QAService(versions, embedder, multilingual, glossary)
+    service = build_service(versions, embedder, multilingual, glossary)
     answer = service.ask("How many paying users does Kling have?")
     text = (CORPUS / answer.citations[0].source).read_text(encoding="utf-8")
     assert answer.answered and "2 million" in answer.answer

@@ -1,0 +1,79 @@
+"""Answerers as components: the shared retrieval step, the `Answerer` protocol and the extractive answerer."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from rag.aliases import Glossary
+from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored
+from rag.question import QuestionInfo, analyse
+from rag.retrieve import HybridRetriever, IndexView
+from rag.schemas import Citation, Passage
+
+
+@dataclass
+class Found:
+    """What retrieval found for one (resolved) question: its analysis and the candidate sentences, best first."""
+
+    question: str
+    info: QuestionInfo
+    view: IndexView
+    scored: list[Scored]
+    top_k: int
+
+
+@dataclass
+class Draft:
+    """An answerer's result: the text, its verified citations and which mode produced it."""
+
+    answer: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    related: list[Passage] = field(default_factory=list)
+    mode: Literal["extractive", "generative"] = "extractive"
+    dropped: int = 0
+
+
+class Answerer(Protocol):
+    """Turns what retrieval found into an answer: zero or more streamed text pieces, then one `Draft`."""
+
+    def answer(self, found: Found, stream: bool = False) -> Iterator[str | Draft]:
+        """Text pieces (`str`, only when streaming a generated answer), then exactly one final `Draft`."""
+
+
+class SentenceSearch:
+    """The retrieval step every answerer shares: hybrid candidates, scored for support, best first."""
+
+    def __init__(self, retriever: HybridRetriever, scorer: ExtractiveAnswerer, glossary: Glossary):
+        self.retriever, self.scorer, self.glossary = retriever, scorer, glossary
+
+    def find(self, view: IndexView, question: str, top_k: int) -> Found:
+        """Candidate sentences for a question, scored by how well they support an answer."""
+        info = analyse(question, self.glossary)
+        dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
+        lexical_query = self.glossary.expand(question)
+        # The multilingual model reads every question as asked: it finds Chinese passages for English
+        # questions and the reverse.
+        candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
+        return Found(question, info, view, self.scorer.score(info, view, candidates), top_k)
+
+
+class Extractive:
+    """The extractive answerer: the best-supported sentences quoted verbatim, or a plain abstention."""
+
+    def __init__(self, answerer: ExtractiveAnswerer):
+        self.answerer = answerer
+
+    def draft(self, found: Found) -> Draft:
+        """Quoted sentences with verified citations, or NOT_COVERED with the closest passages as related."""
+        view, top_k = found.view, found.top_k
+        chosen = self.answerer.pick(found.info, found.scored)
+        citations = self.answerer.cite(view, chosen)[:top_k]
+        if citations:
+            return Draft(self.answerer.compose(chosen, citations), True, citations)
+        return Draft(NOT_COVERED, False, related=self.answerer.related(view, found.scored, min(top_k, 3)))
+
+    def answer(self, found: Found, stream: bool = False) -> Iterator[str | Draft]:
+        """No text pieces: the extractive answer is ready at once."""
+        yield self.draft(found)
