@@ -115,21 +115,72 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
 
 
 @app.command("eval")
-def evaluate(gold: Annotated[Path, typer.Argument(help="JSONL gold set (see shared/eval/README.md).")],
+def evaluate(gold: Annotated[list[Path], typer.Argument(help="JSONL gold sets (see shared/eval/README.md); "
+                                                          "with two or more, the gap between first and last.")],
              as_json: JsonOpt = False,
              check: Annotated[bool, typer.Option("--check", help="Exit 1 if below the target thresholds.")] = False,
+             targets: Annotated[str, typer.Option(help="Target preset: 'dev' (shared dev set) or 'half' "
+                                                       "(a development-corpus half).")] = "dev",
+             max_gap: Annotated[float | None, typer.Option(help="With --check, most the first set may "
+                                                                   "beat the last by (answer/abstain).")] = None,
+             verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list a check set's wrong "
+                                                                           "questions (hidden by default).")] = False,
              ) -> None:
-    """Run a gold set in-process and print accuracy, support, hit@k, MRR, abstention and quote validity."""
-    from rag.evaluate import evaluate as run_eval
-    from rag.evaluate import failures, load_gold
+    """Run gold sets in-process: accuracy, support, hit@k, MRR, abstention, quote validity, and the gap."""
+    from rag.evaluate import TARGETS, evaluate as run_eval, failures, gap, gap_failures, load_gold
 
-    items = load_gold(gold)
+    if targets not in TARGETS:
+        raise typer.BadParameter(f"--targets must be one of {', '.join(TARGETS)}")
+    sets = [(path, load_gold(path)) for path in gold]
     parts = _components()
-    summary = run_eval(items, _loaded_service(parts).ask, parts.settings.corpus_dir)
-    missed = failures(summary)
-    output.eval_summary(summary, missed, as_json)
+    service = _loaded_service(parts)
+    results, missed = {}, []
+    for path, items in sets:
+        summary = run_eval(items, service.ask, parts.settings.corpus_dir,
+                           lambda doc_id: service.document(doc_id)[1])
+        if "check" in path.stem.lower() and not verbose:
+            summary["wrong"] = []  # never look at a check set's individual failures (no tuning on it)
+        results[path.name] = summary
+        missed += [f"{path.name}: {m}" for m in failures(summary, targets)]
+    gaps = gap(results[gold[0].name], results[gold[-1].name]) if len(gold) >= 2 else {}
+    if gaps and max_gap is not None:
+        missed += gap_failures(gaps, max_gap)
+    output.eval_summaries(results, gaps, missed, as_json)
     if check and missed:
         raise typer.Exit(1)
+
+
+@app.command()
+def fit(specs: Annotated[list[str], typer.Argument(help="CORPUS_DIR=GOLD.jsonl[,GOLD.jsonl...]: tuning gold "
+                                                        "sets and the corpus they ask about.")],
+        as_json: JsonOpt = False) -> None:
+    """Fit the answer weights on tuning sets, calibrate the abstention threshold, write rag/data/combiner.json."""
+    import tempfile
+
+    from cli.compose import Components
+    from rag.combiner import WEIGHTS_FILE
+    from rag.evaluate import load_gold
+    from rag.fit import collect, fit_and_calibrate, refuse_check_sets
+
+    base = _components()
+    samples = []
+    for spec in specs:
+        corpus, _, golds = spec.partition("=")
+        paths = [Path(p) for p in golds.split(",") if p]
+        if not paths:
+            raise typer.BadParameter(f"{spec!r}: write CORPUS_DIR=GOLD.jsonl[,GOLD.jsonl]")
+        refuse_check_sets(paths)
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = base.settings.model_copy(update={"corpus_dir": Path(corpus), "data_dir": Path(tmp)})
+            parts = Components(settings)
+            parts.__dict__["embedder"] = base.embedder  # one loaded model for every corpus
+            parts.__dict__["multilingual"] = base.multilingual
+            parts.reindex(full=True)
+            for path in paths:
+                samples += collect(load_gold(path), parts.service)
+    combiner, report = fit_and_calibrate(samples)
+    combiner.save(WEIGHTS_FILE)
+    output.emit(report, as_json, f"wrote {WEIGHTS_FILE}: " + ", ".join(f"{k}={v}" for k, v in report.items()))
 
 
 @app.command()

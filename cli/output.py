@@ -113,6 +113,22 @@ def eval_summary(summary: dict, missed: list[str], as_json: bool) -> None:
     out.print("meets every target" if not missed else "[red]below target:[/] " + "; ".join(missed))
 
 
+def eval_summaries(results: dict[str, dict], gaps: dict, missed: list[str], as_json: bool) -> None:
+    """Several gold sets side by side (first to last), the gap between first and last, and the misses."""
+    if as_json:
+        print(json.dumps({"sets": results, "gap": gaps, "below_target": missed}, ensure_ascii=False, indent=1))
+        return
+    names = list(results)
+    table = Table("metric", *names, *(["gap (first − last)"] if gaps else []))
+    for key in (k for k in next(iter(results.values())) if k != "wrong"):
+        table.add_row(key, *(str(results[n].get(key)) for n in names), *([str(gaps.get(key, ""))] if gaps else []))
+    out.print(table)
+    for name in names:
+        for row in results[name]["wrong"]:
+            out.print(f"[red]wrong[/] {name} {row['id']}: {row['question']}\n    → {row['answer'][:200]}")
+    out.print("meets every target" if not missed else "[red]below target:[/] " + "; ".join(missed))
+
+
 def gaps(rows: list[dict], as_json: bool) -> None:
     """The feedback report."""
     if as_json:

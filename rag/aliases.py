@@ -12,10 +12,8 @@ from rag.errors import ConfigError
 class Glossary:
     """Canonical names and their aliases; expands queries so any alias finds the canonical passage."""
 
-    def __init__(self, entries: dict[str, list[str]] | None = None, terms: dict[str, list[str]] | None = None,
-                 groups: dict[str, list[str]] | None = None):
+    def __init__(self, entries: dict[str, list[str]] | None = None, terms: dict[str, list[str]] | None = None):
         self.entries = {canon: list(aliases) for canon, aliases in (entries or {}).items()}
-        self.groups = {name.lower(): group for group, names in (groups or {}).items() for name in names}
         self.terms = sorted(((word, english) for english, words in (terms or {}).items() for word in words),
                             key=lambda pair: -len(pair[0]))
         self._lookup: list[tuple[str, str]] = sorted(
@@ -23,7 +21,7 @@ class Glossary:
             key=lambda pair: -len(pair[0]))
 
     @classmethod
-    def load(cls, path: Path) -> "Glossary":
+    def load(cls, path: Path) -> Glossary:
         """Read a glossary YAML file (`aliases: {Canonical: [alias, ...]}`); empty if the file is absent."""
         if not path.exists():
             return cls()
@@ -31,14 +29,13 @@ class Glossary:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             entries = data.get("aliases", data)
             terms = data.get("terms", {}) if "aliases" in data else {}
-            groups = data.get("groups", {}) if "aliases" in data else {}
-            if not all(isinstance(x, dict) for x in (entries, terms, groups)):
+            if not all(isinstance(x, dict) for x in (entries, terms)):
                 raise ValueError("top level must map names to lists")
 
             def clean(mapping):
                 return {str(k): [str(a) for a in (v or [])] for k, v in mapping.items()}
 
-            return cls(clean(entries), clean(terms), clean(groups))
+            return cls(clean(entries), clean(terms))
         except (yaml.YAMLError, ValueError, AttributeError) as exc:
             raise ConfigError(f"glossary {path} is invalid ({exc.__class__.__name__}); "
                               "write it as `aliases: {Name: [alias, ...]}`") from None
@@ -61,12 +58,12 @@ class Glossary:
                 ordered.append(canon)
         return ordered
 
-    def group_of(self, name: str) -> str:
-        """The group a canonical name belongs to (the name itself when it is in none)."""
-        return self.groups.get(name.lower(), name)
+    def forms(self, name: str) -> list[str]:
+        """A canonical name and its aliases (every way a document may write it)."""
+        return [name, *self.entries.get(name, [])]
 
     def translate_terms(self, question: str) -> list[str]:
-        """English terms of the documents whose listed (Chinese) words occur in the question."""
+        """Optional user-listed translations (`terms:`) whose words occur in the question."""
         found, rest = [], question
         for word, english in self.terms:
             if word in rest:
@@ -93,4 +90,4 @@ def _name_pattern(name: str) -> re.Pattern:
     escaped = re.escape(name)
     if re.search(r"[\u4e00-\u9fff]", name):
         return re.compile(escaped)
-    return re.compile(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])", re.I)
+    return re.compile(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])", re.IGNORECASE)

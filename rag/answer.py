@@ -1,12 +1,18 @@
-"""Extractive answers: score candidate sentences, abstain when nothing supports an answer, cite verbatim."""
+"""Extractive answers: score candidate sentences with fitted weights, abstain when nothing supports an answer,
+cite verbatim."""
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
+import numpy as np
+
+from rag import features
+from rag.combiner import Combiner
+from rag.conflicts import conflicting, same_fact
+from rag.features import Evidence
 from rag.lexical import terms
-from rag.question import QuestionInfo, answer_type_matches, focused_match
+from rag.metadata import metadata_answer
+from rag.question import QuestionInfo
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 
@@ -15,30 +21,19 @@ NOT_COVERED = "The documents don't say. The closest passages are listed as relat
 
 @dataclass
 class AnswerParams:
-    """Weights and thresholds of sentence scoring (calibrated on the dev gold set)."""
+    """Limits of answer choice; thresholds default to the fitted ones (rag/data/combiner.json)."""
 
-    w_dense: float = 0.5
-    w_cover: float = 0.5
-    w_dense_cjk: float = 0.5
-    w_multilingual: float = 0.5
-    context_credit: float = 0.6
-    far_context_credit: float = 0.35
-    entity_penalty: float = 0.35
-    entity_term_weight: float = 0.5
-    type_bonus: float = 0.05
-    type_penalty: float = 0.3
-    focus_bonus: float = 0.08
-    w_focus: float = 0.1
-    threshold: float = 0.6
-    threshold_cjk: float = 0.55
-    side_floor: float = 0.6
+    threshold: float | None = None
+    threshold_cjk: float | None = None
+    pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
+    period_relief: float = 0.6  # a passage naming the asked period needs only this share of the threshold
     max_chars: int = 420
     depth: int = 80
 
 
 @dataclass
 class Scored:
-    """A candidate sentence with its support score and the span to quote."""
+    """A candidate sentence with its support score (a probability) and the span to quote."""
 
     cand: Candidate
     sentence: Span
@@ -46,93 +41,93 @@ class Scored:
     start: int
     end: int
     window_text: str
+    evidence: Evidence | None = None
+    row: dict = field(default_factory=dict)
+    note: str = ""
 
 
 class ExtractiveAnswerer:
     """Picks the sentences that answer a question and turns them into verified citations."""
 
-    def __init__(self, params: AnswerParams | None = None):
+    def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None):
         self.params = params or AnswerParams()
+        self.combiner = combiner or Combiner.load()
 
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
-        """Candidates scored by support for the question, best first."""
-        entity_terms = {t for e in info.entities for t in terms(e)}
-        weights = {t: view.sentence_lex.weight(t) * (self.params.entity_term_weight if t in entity_terms else 1.0)
-                   for t in info.terms}
-        total = sum(weights.values()) or 1.0
-        focus = self._focus(info, view)
-        scored = [self._score_one(info, view, cand, weights, total, focus) for cand in candidates[: self.params.depth]]
+        """Candidates scored by the fitted probability that they answer the question, best first."""
+        evidence = evidence_from_view(view, candidates[: self.params.depth])
+        ctx = features.context(info, evidence, view.sentence_lex.weight)
+        rows = features.matrix(ctx, evidence)
+        probs = self.combiner.confidence(rows)
+        unknown = _unknown_entity(info, view)
+        scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
+                  for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         return sorted(scored, key=lambda s: -s.score)
 
-    def _score_one(self, info, view, cand, weights, total, focus) -> Scored:
-        p = self.params
+    def _scored(self, info: QuestionInfo, view: IndexView, cand: Candidate, ev: Evidence, prob: float,
+                row: np.ndarray) -> Scored:
         sentence = view.sentences[cand.pos]
         prev = view.neighbour(cand.pos, -1)
-        far = view.neighbour(cand.pos, -1, same_paragraph=False) if prev is None else None
-        after = view.neighbour(cand.pos, 1)
-        own = view.sentence_terms[sentence.id]
-        near, far_terms = _terms_of(view, prev), _terms_of(view, far) | _terms_of(view, after)
-        cover = sum(w * (1.0 if t in own else p.context_credit if t in near else
-                         p.far_context_credit if t in far_terms else 0.0)
-                    for t, w in weights.items()) / total
-        if info.chinese:
-            dense = p.w_multilingual * (cand.multilingual or 0.0) + (1 - p.w_multilingual) * cand.dense
-            score = p.w_dense_cjk * dense + (1 - p.w_dense_cjk) * cover
-        else:
-            score = p.w_dense * cand.dense + p.w_cover * cover
-        matches = answer_type_matches(info, sentence.text)
-        score += p.type_bonus if matches else -p.type_penalty if matches is False else 0.0
-        if focus:
-            score += p.w_focus * len(focus & own) / len(focus)
-        if matches and focused_match(info, sentence.text, focus):
-            score += p.focus_bonus
-        # A sentence that names someone of another group is about them: it may not borrow the asked
-        # names from its neighbours.
-        present = own | (near | far_terms if _may_borrow(info, sentence.text) else set())
-        score -= p.entity_penalty * _missing_entities(info, present)
-        start, end = sentence.start, sentence.end
+        start = sentence.start
+        own = set(terms(sentence.text))
+        near = set(terms(prev.text)) if prev is not None else set()
         needs_context = prev is not None and not any(set(terms(n)) <= own for n in info.names) and any(
             set(terms(n)) <= near for n in info.names)
-        if needs_context and sentence.end - prev.start <= p.max_chars:
+        if needs_context and prev is not None and sentence.end - prev.start <= self.params.max_chars:
             start = prev.start
-        window = " ".join(x.text for x in (far, prev, sentence) if x is not None)
-        return Scored(cand, sentence, round(score, 4), start, end, window)
-
-    @staticmethod
-    def _focus(info: QuestionInfo, view: IndexView) -> set[str]:
-        """The question's distinctive content terms that are not names: what it asks about."""
-        entity_terms = {t for e in info.entities for t in terms(e)}
-        lex = view.sentence_lex
-        rare = math.log(10.0)  # in at most about a tenth of the sentences
-        return {t for t in info.terms if t not in entity_terms and lex.weight(t) >= rare}
+        window = " ".join(x for x in (ev.before, ev.text, ev.after) if x)
+        return Scored(cand, sentence, round(prob, 4), start, sentence.end, window, ev,
+                      dict(zip(features.FEATURES, row.tolist())))
 
     def threshold(self, info: QuestionInfo) -> float:
-        """The support score below which the answer is withheld."""
-        return self.params.threshold_cjk if info.chinese else self.params.threshold
+        """The support probability below which the answer is withheld."""
+        p = self.params
+        own = p.threshold_cjk if info.chinese and p.threshold_cjk is not None else p.threshold
+        return own if own is not None else self.combiner.cutoff(info.chinese)
 
     def pick(self, info: QuestionInfo, scored: list[Scored]) -> list[Scored]:
-        """The sentences to answer with: the best one, plus one per other compared name or list side."""
-        if not scored or scored[0].score < self.threshold(info):
-            return []
-        chosen = [scored[0]]
+        """The sentences to answer with: the best one, one per compared side, or both sides of a conflict."""
+        if info.meta and scored:
+            meta = metadata_answer(info, scored)
+            if meta is not None:
+                return [meta]
+        cutoff = self.threshold(info)
+        # The pool: sentences that hold what was asked and are plausible; the best must clear the threshold.
+        pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and _holds_what_was_asked(info, s)]
+        if any(s.row.get("period_hit") for s in pool):
+            pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
+            pool.sort(key=lambda s: (-s.row.get("period_hit", 0.0), -s.score))
         if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
-            chosen = self._sides(info, scored) or chosen
-        return _fit(chosen, self.params.max_chars + 150)
+            sides = self._sides(info, pool, cutoff)  # each side's sentence names only its side: a lower bar
+            if len(sides) >= 2:
+                return _fit(sides, self.params.max_chars + 150)
+        if not pool or pool[0].row.get("period_clash") or pool[0].score < cutoff * (
+                self.params.period_relief if pool[0].row.get("period_hit") else 1.0):
+            return []  # nothing clears the threshold, or the best passage is about another period
+        best = pool[0]
+        if info.latest:
+            same = [best, *(s for s in pool[1:] if same_fact(info, best, s))]
+            best = max(same, key=lambda s: (s.sentence.date or "", s.score))
+            return [replace(best, note=f"As of {best.sentence.date}:")] if best.sentence.date else [best]
+        other = conflicting(info, best, pool)
+        if other is not None:
+            return _fit(_dated([best, other]), self.params.max_chars + 150)
+        return [best]
 
-    def _sides(self, info: QuestionInfo, scored: list[Scored]) -> list[Scored]:
+    def _sides(self, info: QuestionInfo, scored: list[Scored], cutoff: float) -> list[Scored]:
         """For a comparison, the best sentence about each compared name (topic terms decide)."""
         name_terms = {t for n in info.names for t in terms(n)}
         topic = [t for t in info.terms if t not in name_terms]
-        floor = self.params.side_floor * self.threshold(info)
+        floor = self.params.pool_floor * cutoff
         sides: list[Scored] = []
         for name in info.names:
             others = [n for n in info.names if n != name]
-            about = [s for s in scored if _is_about(s, name, others) and s.score >= floor
-                     and (not topic or _topic_cover(topic, s.sentence.text) > 0)]
+            about = [s for s in scored if _is_about(s, info.forms(name), others, info) and s.score >= floor
+                     and not s.row.get("heading_like") and (not topic or _topic_cover(topic, s.sentence.text) > 0)]
             if not about:
                 continue
-            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text),
-                                              not any(_mentions(s.sentence.text, o) for o in others), s.score))
+            best = max(about, key=lambda s: (_topic_cover(topic, s.sentence.text), not any(
+                _mentions(s.sentence.text, f) for o in others for f in info.forms(o)), s.score))
             if best not in sides:
                 sides.append(best)
         return sides
@@ -140,7 +135,9 @@ class ExtractiveAnswerer:
     def cite(self, view: IndexView, chosen: list[Scored]) -> list[Citation]:
         """Citations for the chosen spans, each verified to be the exact source text at its offsets."""
         citations: list[Citation] = []
-        for scored in sorted(chosen, key=lambda s: s.start) if len(chosen) > 1 else chosen:
+        ordered = sorted(chosen, key=lambda s: (s.sentence.doc_id, s.start)) if len(chosen) > 1 and not any(
+            s.note for s in chosen) else chosen
+        for scored in ordered:
             doc_id = scored.sentence.doc_id
             text = view.text(doc_id)
             quote = text[scored.start:scored.end]
@@ -154,9 +151,80 @@ class ExtractiveAnswerer:
         return [c for c in citations if verify(view, c)]
 
     @staticmethod
+    def compose(chosen: list[Scored], citations: list[Citation]) -> str:
+        """Answer text: each quote followed by its marker, after its note (a date or metadata) when it has one."""
+        notes = {(s.sentence.doc_id, s.start): s.note for s in chosen}
+        return " ".join(" ".join(x for x in (notes.get((c.doc_id, c.start), ""), f"{c.quote} [{c.n}]") if x)
+                        for c in citations)
+
+    @staticmethod
     def related(view: IndexView, scored: list[Scored], k: int) -> list[Passage]:
         """The closest sentences, offered as related reading when the answer is withheld."""
-        return [s.sentence.passage(s.score) for s in scored[:k]]
+        return [s.sentence.passage(s.score) for s in scored if not s.row.get("heading_like")][:k]
+
+
+def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evidence]:
+    """The narrow scoring input for each candidate: its text, neighbours, section, document facts and ranks."""
+    docs = view.documents()
+    ranks = _ranks(candidates)
+    doc_terms: dict[str, frozenset[str]] = {}
+    out = []
+    for fused, cand in enumerate(candidates):
+        span = view.sentences[cand.pos]
+        if span.doc_id not in doc_terms:
+            doc_terms[span.doc_id] = _doc_terms(view, span.doc_id)
+        before, after = view.neighbour(cand.pos, -1), view.neighbour(cand.pos, 1)
+        meta = docs.get(span.doc_id, {})
+        out.append(Evidence(
+            key=cand.pos, doc_id=span.doc_id, text=span.text, before=before.text if before else "",
+            after=after.text if after else "", section=str(getattr(span, "section", "") or ""),
+            title=span.title or meta.get("title", ""), date=span.date or meta.get("date", ""),
+            authors=tuple(meta.get("authors") or ()), start=span.start, dense=cand.dense,
+            multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
+            dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
+            fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
+            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id)))
+    return out
+
+
+def _ranks(candidates: list[Candidate]) -> dict[int, tuple[int | None, int | None, int | None]]:
+    """Each retriever's 0-based rank of each candidate (None when that retriever missed it)."""
+    return {c.pos: (c.dense_rank, c.bm25_rank, c.multilingual_rank) for c in candidates}
+
+
+_DOC_TERMS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _doc_terms(view: IndexView, doc_id: str) -> frozenset[str]:
+    key = (view.version, doc_id)
+    if key not in _DOC_TERMS:
+        if len(_DOC_TERMS) > 4096:
+            _DOC_TERMS.clear()
+        _DOC_TERMS[key] = frozenset(terms(view.text(doc_id)))
+    return _DOC_TERMS[key]
+
+
+def _unknown_entity(info: QuestionInfo, view: IndexView) -> bool:
+    """True when the question names something (a capitalized name) whose words no document uses at all."""
+    vocab = view.sentence_lex.idf
+    for entity in info.entities:
+        if entity in info.names:
+            continue
+        words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
+        if words and any(t not in vocab for t in words):
+            return True
+    return False
+
+
+def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
+    """A passage may answer only if it is a sentence (not a heading) that names an asked entity (in it, the sentence
+    before, its section or title; in itself when it names someone else) and holds a value of the asked type (number, amount, date)."""
+    row = s.row
+    if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
+        return False
+    if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
+        return False  # it names someone else and not the asked entity
+    return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
 
 
 def verify(view: IndexView, citation: Citation) -> bool:
@@ -170,38 +238,16 @@ def compose(citations: list[Citation]) -> str:
     return " ".join(f"{c.quote} [{c.n}]" for c in citations)
 
 
+def _dated(chosen: list[Scored]) -> list[Scored]:
+    """Conflicting sources, newest first, each introduced by its document and date."""
+    ordered = sorted(chosen, key=lambda s: s.sentence.date or "", reverse=True)
+    return [replace(s, note=f"{'Sources differ. ' if i == 0 else ''}{s.sentence.title or s.sentence.source}"
+                            f" ({s.sentence.date or 'undated'}):") for i, s in enumerate(ordered)]
+
+
 def _passage(text: str, chunk: Span, scored: Scored) -> str:
     start, end = min(chunk.start, scored.start), max(chunk.end, scored.end)
     return text[start:end]
-
-
-def _terms_of(view: IndexView, span: Span | None) -> frozenset[str]:
-    return view.sentence_terms[span.id] if span is not None else frozenset()
-
-
-def _may_borrow(info: QuestionInfo, text: str) -> bool:
-    """False when the text names a glossary name from a group none of the question's names belong to."""
-    if not info.names:
-        return True
-    asked = {info.groups.get(n, n) for n in info.names}
-    lowered = text.lower()
-    named = {info.groups.get(n, n) for n in info.groups if re.search(rf"(?<![a-z0-9]){re.escape(n.lower())}(?![a-z0-9])",
-                                                                        lowered)}
-    return not (named - asked)
-
-
-def _missing_entities(info: QuestionInfo, window_terms: set[str]) -> float:
-    """How many of the question's entities the window lacks (a comparison needs only one of its sides)."""
-    missing = []
-    for entity in info.entities:
-        wanted = set(terms(entity))
-        if wanted:
-            missing.append((entity, len(wanted - window_terms) / len(wanted)))
-    if "compare" in info.kinds and len(info.names) >= 2:
-        sides = [m for e, m in missing if e in info.names]
-        others = [m for e, m in missing if e not in info.names]
-        return (min(sides) if sides else 0.0) + sum(others)
-    return sum(m for _, m in missing)
 
 
 def _topic_cover(topic: list[str], text: str) -> float:
@@ -209,16 +255,17 @@ def _topic_cover(topic: list[str], text: str) -> float:
     return sum(t in own for t in topic) / len(topic) if topic else 0.0
 
 
-def _is_about(scored: Scored, name: str, others: list[str]) -> bool:
-    """The sentence names `name` itself, or takes it from context while naming none of the others."""
+def _is_about(scored: Scored, forms: list[str], others: list[str], info: QuestionInfo) -> bool:
+    """The sentence names the side itself, or takes it from context while naming none of the others."""
     own = scored.sentence.text
-    if _mentions(own, name):
+    if any(_mentions(own, f) for f in forms):
         return True
-    return _mentions(scored.window_text, name) and not any(_mentions(own, other) for other in others)
+    return any(_mentions(scored.window_text, f) for f in forms) and not any(
+        _mentions(own, f) for o in others for f in info.forms(o))
 
 
 def _mentions(text: str, name: str) -> bool:
-    return set(terms(name)) <= set(terms(text))
+    return features.mentions(name, frozenset(terms(text)), text)
 
 
 def _fit(chosen: list[Scored], limit: int) -> list[Scored]:
@@ -227,10 +274,10 @@ def _fit(chosen: list[Scored], limit: int) -> list[Scored]:
     for s in chosen:
         length = s.end - s.start
         if kept and used + length > limit:
-            s = Scored(s.cand, s.sentence, s.score, s.sentence.start, s.sentence.end, s.window_text)
+            s = replace(s, start=s.sentence.start, end=s.sentence.end)
             length = s.end - s.start
             if used + length > limit:
                 continue
         kept.append(s)
-        used += length + 5
+        used += length + len(s.note) + 5
     return kept

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from rag.aliases import Glossary
-from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored, compose
+from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored
 from rag.question import QuestionInfo, analyse
 from rag.retrieve import HybridRetriever, IndexView
 from rag.schemas import Citation, Passage
@@ -51,10 +51,7 @@ class SentenceSearch:
     def find(self, view: IndexView, question: str, top_k: int) -> Found:
         """Candidate sentences for a question, scored by how well they support an answer."""
         info = analyse(question, self.glossary)
-        dense_query = self.glossary.rewrite(question)
-        if info.chinese:  # MiniLM reads English: give it the names and translated terms
-            english = " ".join(info.names + self.glossary.translate_terms(question))
-            dense_query = english or dense_query
+        dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
         lexical_query = self.glossary.expand(question)
         # The multilingual model reads every question as asked: it finds Chinese passages for English
         # questions and the reverse.
@@ -71,9 +68,10 @@ class Extractive:
     def draft(self, found: Found) -> Draft:
         """Quoted sentences with verified citations, or NOT_COVERED with the closest passages as related."""
         view, top_k = found.view, found.top_k
-        citations = self.answerer.cite(view, self.answerer.pick(found.info, found.scored))[:top_k]
+        chosen = self.answerer.pick(found.info, found.scored)
+        citations = self.answerer.cite(view, chosen)[:top_k]
         if citations:
-            return Draft(compose(citations), True, citations)
+            return Draft(self.answerer.compose(chosen, citations), True, citations)
         return Draft(NOT_COVERED, False, related=self.answerer.related(view, found.scored, min(top_k, 3)))
 
     def answer(self, found: Found, stream: bool = False) -> Iterator[str | Draft]:

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from rag.aliases import Glossary
 from rag.lexical import terms
+from rag.periods import asks_latest
 from rag.text import has_cjk
 
 _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before number
     ("money", r"\bhow much money\b|\b(how much|what|which)\b.*\b(pay|paid|cost|costs|price|fee|fees|spend|spent|"
               r"revenue|prize|budget|invest|investment|income|earn|earned|payments?|subscription|charge)\b|"
               r"\b(pay|paid|cost|price|fee|spend|spent|revenue|prize|budget|payments?)\b.*\bhow much\b",
-     r"多少钱|费用|价格|收入|营收|奖金|花费|投入|订阅费|年费|月费|预算"),
+     r"多少钱|(?<!付)费用|价格|收入|营收|奖金|花费|投入|订阅费|年费|月费|预算"),
     ("number", r"\bhow (many|much|long|big|large|old|high)\b|\bwhat (percentage|percent|share|proportion|number|"
                r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b",
      r"多少|(?<!第)几|多大|多长|多久|多高|百分之"),  # 第几 asks for a rank, not a count
@@ -29,28 +30,56 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
     ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
 ]
 _NUMBER = re.compile(r"\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
-                     r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b", re.I)
-_MONEY = re.compile(r"[$¥€£]\s?\d|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
+                     r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b|"
+                     r"[一二三四五六七八九十两几数]+[十百千万亿]+", re.IGNORECASE)
+_MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
                     r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?)\b",
-                    re.I)
+                    re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
-                   r"November|December)\b|\b(this|next|last) year\b", re.I)
+                   r"November|December)\b|\b(this|next|last) year\b", re.IGNORECASE)
 _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
-# A run of capitalized words; a person's name is a run of exactly two or three of them ("Zhao Chunxiang"),
-# not part of a longer title ("Jimeng AI Interaction Innovation Competition").
+# A run of capitalized words; a person's name is a run of exactly two or three of them, not part of a
+# longer title (an event or organization name).
 _PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
-_ORG_WORDS = frozenset("""academy art arts university institute college school engine conference times tower business
-group inc company corporation market platform assistant model studio studios lab labs center centre design fine
-central financial information news report awards competition festival team engine ecosystem magnetic smart
-chinese china google open""".split())
+_ORG_WORDS = frozenset(["academy", "art", "arts", "university", "institute", "college", "school", "conference", "times", "tower", "business", "group", "inc", "ltd", "llc", "company", "corporation", "corp", "market", "platform", "assistant", "model", "models", "studio", "studios", "lab", "labs", "center", "centre", "design", "news", "report", "awards", "award", "competition", "festival", "team", "ecosystem", "foundation", "bank", "capital", "ventures", "fund", "agency", "association", "council", "ministry", "bureau", "department", "office", "press", "journal", "magazine", "review", "daily", "weekly", "technology", "technologies", "tech", "media", "cloud", "engine", "app", "apps", "store", "video", "ai", "china", "chinese"])
+_META = [  # (what the question asks of a document's metadata, English pattern, Chinese pattern)
+    ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
+               r"byline|written by|reporter)\b", r"作者|谁写|撰写|执笔|记者"),
+    ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
+                  r"released|come out|came out|appear|appeared)\b.*\b(article|piece|report|post|story|document|"
+                  r"profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|"
+                  r"report|post|story|document|profile|review|interview|write-up|blog|analysis|note|brief|page|column)"
+                  r"\b.*\b(published|posted|written|dated)\b.*\?*$|\bpublication date\b|\bdate of publication\b",
+     r"(文章|报道|稿件|文档|分析|评测|简报).*(发布|发表|刊登|写于|日期)|(发布|发表|刊登)(时间|日期)"),
+    ("title", r"\b(title|headline|called|titled|named)\b.*\b(article|piece|report|post|story|document|profile|review|"
+              r"interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|report|post|story|"
+              r"document|profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b.*\b(title|"
+              r"headline|titled|called)\b", r"(标题|题目|题为|名为)"),
+]
+_DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
+                        r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
+_VERSION = re.compile(r"(?<![\w.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![\w.])|(?<![\w.])[A-Za-z]+\d+[A-Za-z\d]*"
+                      r"(?![\w.])")
 
 
-def _is_person(phrase: str, known_names: frozenset[str]) -> bool:
-    """Two or three plain capitalized words, none an organization word or a product/company name."""
+def _is_person(phrase: str) -> bool:
+    """Two or three plain capitalized words, none an organization word."""
     parts = phrase.split()
     if not 2 <= len(parts) <= 3 or not all(re.fullmatch(r"[A-Z][a-z]+", p) for p in parts):
         return False
-    return not ({p.lower() for p in parts} & (_ORG_WORDS | known_names))
+    return not ({p.lower() for p in parts} & _ORG_WORDS)
+
+
+def meta_kind(question: str) -> str | None:
+    """'author', 'published' or 'title' when a question asks about a document's metadata, else None."""
+    chinese = has_cjk(question)
+    for kind, english, cjk in _META:
+        if re.search(english, question, re.IGNORECASE) or (chinese and re.search(cjk, question)):
+            if kind == "author" and not _DOC_WORDS.search(question) and not re.search(
+                    r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.IGNORECASE):
+                continue
+            return kind
+    return None
 
 
 @dataclass
@@ -64,24 +93,33 @@ class QuestionInfo:
     chinese: bool
     list_size: int = 0
     entities: list[str] = field(default_factory=list)
-    known_names: frozenset[str] = frozenset()
-    groups: dict[str, str] = field(default_factory=dict)
+    variants: dict[str, list[str]] = field(default_factory=dict)
+    versions: list[str] = field(default_factory=list)
+    meta: str | None = None
+    latest: bool = False
+
+    def forms(self, entity: str) -> list[str]:
+        """The surface forms that count as a mention of an entity (its aliases included)."""
+        return self.variants.get(entity, [entity])
 
 
-_QUESTION_WORDS = frozenset("""what who whom whose which where when why how is are was were do does did can could
-should would will in on at for from to of the a an and or compare according name list tell give please""".split())
-_CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*)*")
+_QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on", "at", "for", "from", "to", "of", "the", "a", "an", "and", "or", "compare", "according", "name", "list", "tell", "give", "please", "describe", "explain", "summarize", "summarise", "show", "find", "has", "have", "had", "if", "as", "by", "against", "after", "before", "during", "since", "between", "among", "under", "over", "with", "without", "about", "across", "per", "via", "into", "onto", "upon", "than", "while", "whereas", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_PERIOD_OR_NUMBER = re.compile(r"[QH][1-4]|\d[\d.,]*%?|FY\d*", re.IGNORECASE)
+_CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\.\d+)*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*(?:\.\d+)*)*")
 
 
 def entities(question: str, names: list[str]) -> list[str]:
     """Names the answer must be about: glossary names plus capitalized phrases of the question."""
     found = list(names)
     for match in _CAPITALIZED.finditer(question):
-        phrase = re.sub(r"[’']s$", "", match.group())
-        first = phrase.split()[0].lower()
-        if match.start() == 0 or first in _QUESTION_WORDS:
-            rest = phrase.split()[1:] if first in _QUESTION_WORDS or match.start() == 0 else phrase.split()
-            phrase = " ".join(rest)
+        parts = re.sub(r"[’']s$", "", match.group()).split()
+        while parts and parts[0].lower() in _QUESTION_WORDS:
+            parts = parts[1:]
+        parts = [p for p in parts if p.lower() not in _CALENDAR_WORDS]
+        while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
+            parts = parts[:-1]
+        phrase = " ".join(parts)
         if phrase and any(ch.isalpha() for ch in phrase) and phrase.lower() not in _QUESTION_WORDS:
             found.append(phrase)
     return list(dict.fromkeys(found))
@@ -91,26 +129,27 @@ _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, 
 
 
 def analyse(question: str, glossary: Glossary) -> QuestionInfo:
-    """Type, canonical names and content terms of a question."""
+    """Type, canonical names, entities, time and content terms of a question."""
     chinese = has_cjk(question)
     kinds = {kind for kind, english, cjk in _TYPES
-             if re.search(english, question, re.I) or (chinese and re.search(cjk, question))}
+             if re.search(english, question, re.IGNORECASE) or (chinese and re.search(cjk, question))}
     names = glossary.canonical_names(question)
     if "compare" in kinds and len(names) >= 2:
         kinds.discard("person")  # "Who has more users, A or B?" compares A and B
     english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
     translated = glossary.translate_terms(question) if chinese else []
-    content = terms(glossary.rewrite(english)) + [t for n in names for t in terms(n)] + \
+    content = terms(glossary.rewrite(question)) + [t for n in names for t in terms(n)] + \
         [t for w in translated for t in terms(w)]
     size = 0
-    match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.I)
+    match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.IGNORECASE)
     if "list" in kinds and match:
         size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
-    known = frozenset(n.lower() for canon, aliases in glossary.entries.items() for n in [canon, *aliases]
-                      if " " not in n)
-    return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size,
-                        entities(glossary.rewrite(english), names), known,
-                        {n: glossary.group_of(n) for n in glossary.entries})
+    found = entities(glossary.rewrite(english), names)
+    versions = [m.group() for m in _VERSION.finditer(glossary.rewrite(question))
+                if not re.fullmatch(r"[Qq][1-4]|[Hh][12]", m.group())]
+    variants = {n: glossary.forms(n) for n in names}
+    return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size, found, variants,
+                        versions, meta_kind(question), asks_latest(question))
 
 
 def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
@@ -125,7 +164,9 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
         if kind in info.kinds:
             spans = [m for m in pattern.finditer(text) if m.group().lower() not in asked]
             if kind == "person":
-                spans = [m for m in spans if _is_person(m.group(), info.known_names)]
+                spans = [m for m in spans if _is_person(m.group())]
+            if kind == "money" and not spans:  # a price may be in credits or points: any number will do
+                spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked]
             return [m.span() for m in spans]
     return None
 

@@ -36,10 +36,11 @@ class Settings(BaseSettings):
     )
     chunk_tokens: int = Field(200, ge=32, le=256, description="max tokens per chunk (model limit 256)")
     top_k: int = Field(5, ge=1, le=20, description="citations/passages returned by default")
-    abstain_threshold: float = Field(
-        0.6, description="minimum support score to answer (calibrated on the dev set)"
+    abstain_threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="minimum answer probability to answer (unset: the fitted threshold)"
     )
-    abstain_threshold_chinese: float = Field(0.55, description="the same for questions in Chinese")
+    abstain_threshold_chinese: float | None = Field(
+        None, ge=0.0, le=1.0, description="the same for questions in Chinese (unset: the fitted one)")
     max_question_chars: int = Field(1000, ge=10, description="longest question accepted")
     host: str = Field("127.0.0.1", description="address `reelqa serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="port `reelqa serve` listens on")

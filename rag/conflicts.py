@@ -1,0 +1,75 @@
+"""Conflicting sources: two documents that give different values for the same asked fact."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rag.question import QuestionInfo, typed_matches
+
+if TYPE_CHECKING:
+    from rag.answer import Scored
+
+VALUE_KINDS = {"number", "money", "year"}
+
+
+_DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                   r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\b\d{1,2}\s+(?:January|February|March|April|May|June|"
+                   r"July|August|September|October|November|December)(?:\s+\d{4})?|\d{4}-\d{2}-\d{2}|"
+                   r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|thousand|million|billion|trillion|万|亿)?", re.IGNORECASE)
+
+
+def values(info: QuestionInfo, text: str) -> set[str]:
+    """The typed values (numbers, amounts, dates) a sentence gives for what the question asks, normalized."""
+    if "year" in info.kinds and _DATE.search(text):  # a date question: compare whole dates, not their years
+        return {re.sub(r"[\s,]|(?<=\d)(st|nd|rd|th)", "", m.group().lower()) for m in _DATE.finditer(text)}
+    if info.kinds & {"number", "money"}:  # a figure with its scale: "5 million" and "4 million" differ
+        figures = {re.sub(r"[\s,]", "", m.group().lower()) for m in _FIGURE.finditer(text)}
+        if figures:
+            return figures
+    spans = typed_matches(info, text) or []
+    out = set()
+    for start, end in spans:
+        value = re.sub(r"[\s,]", "", text[start:end].lower())
+        if value:
+            out.add(value)
+    return out
+
+
+def conflicting(info: QuestionInfo, best: Scored, pool: list[Scored], cover_share: float = 0.8) -> Scored | None:
+    """Another document's sentence that answers the same question with different values, or None.
+
+    Only for questions asking a value (number, amount, date) with no period named and not asking for the latest:
+    the other sentence must be as much about the question (coverage), name the asked entities, and share none
+    of the best sentence's values.
+    """
+    if not (info.kinds & VALUE_KINDS) or info.latest or info.kinds & {"compare", "list"}:
+        return None
+    if best.row.get("period_hit") or best.row.get("period_clash") or not best.row.get("type_match"):
+        return None
+    mine = values(info, best.sentence.text)
+    if not mine:
+        return None
+    for other in pool[1:]:
+        if other.sentence.doc_id == best.sentence.doc_id or other.sentence.date == best.sentence.date:
+            continue
+        if other.row.get("period_hit") or not same_fact(info, best, other, cover_share):
+            continue
+        theirs = values(info, other.sentence.text)
+        if theirs and not theirs & mine:
+            return other
+    return None
+
+
+def same_fact(info: QuestionInfo, best: Scored, other: Scored, cover_share: float = 0.8) -> bool:
+    """True when another sentence answers the question as fully as the best one (so it states the same fact)."""
+    row = other.row
+    if not row.get("type_match") and best.row.get("type_match"):
+        return False
+    if row.get("entity_missing") or row.get("period_clash") or row.get("rival_entity"):
+        return False
+    if row.get("cover", 0.0) < cover_share * best.row.get("cover", 0.0):
+        return False
+    return bool(row.get("focus_near") or not best.row.get("focus_near"))

@@ -1,0 +1,235 @@
+"""Signals for answer choice: what the scorer knows about each retrieved sentence, as a fixed feature vector.
+
+Every feature is general (ranks, similarities, coverage of the question, answer type, entities, time); none
+names anything of a particular corpus. The combiner (rag/combiner.py) weighs them with fitted weights.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from rag import periods
+from rag.lexical import fold, terms
+from rag.question import QuestionInfo, answer_type_matches, typed_matches
+from rag.text import has_cjk, words
+
+FEATURES = ("dense", "multilingual", "sim_gap", "rr_dense", "rr_bm25", "rr_multilingual", "agree",
+            "fused", "cover", "cover_window", "cover_gap", "type_match", "type_missing", "focus_near",
+            "entity_missing", "entity_missing_sentence", "entity_missing_doc", "version_missing", "period_hit",
+            "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity",
+            "entity_all_missing")
+# The answerability gate sees the ranker's probability, its gap to the best candidate, and the signals that
+# say whether the passage holds what was asked.
+GATE_FEATURES = ("rank_prob", "rank_gap", "entity_missing", "entity_missing_sentence", "entity_missing_doc",
+                 "rival_entity", "type_match", "type_missing", "focus_near", "cover", "cover_window", "dense",
+                 "multilingual", "period_hit", "period_clash", "version_missing", "cross_lingual", "agree")
+TOP = 5  # a retriever "agrees" when it ranks the sentence in its top TOP
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One retrieved sentence and the context the scorer may use (the narrow input of answer scoring)."""
+
+    key: int
+    doc_id: str
+    text: str
+    before: str = ""
+    after: str = ""
+    section: str = ""
+    title: str = ""
+    date: str = ""
+    authors: tuple[str, ...] = ()
+    start: int = 0
+    dense: float = 0.0
+    multilingual: float | None = None
+    dense_rank: int | None = None
+    multilingual_rank: int | None = None
+    bm25_rank: int | None = None
+    fused_rank: int = 0
+    lines: tuple[tuple[str, int, int], ...] = ()  # the document's heading/byline/dateline lines (kind, start, end)
+    doc_terms: frozenset[str] = frozenset()
+    doc_text: str = ""
+
+
+@dataclass
+class QuestionContext:
+    """Per-question values shared by all candidates: term weights, focus terms, date span of the sources."""
+
+    info: QuestionInfo
+    weights: dict[str, float]
+    focus: set[str]
+    newest: str = ""
+    oldest: str = ""
+    best_sim: float = 0.0
+    best_cover: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+def context(info: QuestionInfo, evidence: list[Evidence], weight, rare: float = math.log(10.0)) -> QuestionContext:
+    """Term weights (IDF from `weight`), focus terms and the newest/oldest source date for a question."""
+    entity_terms = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
+    weights = {t: weight(t) * (0.5 if t in entity_terms else 1.0) for t in info.terms}
+    focus = {t for t in info.terms if t not in entity_terms and weight(t) >= rare}
+    dates = sorted(e.date for e in evidence if periods.doc_year(e.date))
+    ctx = QuestionContext(info, weights, focus, dates[-1] if dates else "", dates[0] if dates else "")
+    ctx.best_sim = max((_sim(e) for e in evidence), default=0.0)
+    ctx.best_cover = max((_cover(ctx, _terms(e.text)) for e in evidence), default=0.0)
+    return ctx
+
+
+def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
+    """The feature vector of one candidate, in FEATURES order."""
+    info = ctx.info
+    own = _terms(ev.text)
+    window_text = f"{ev.before} {ev.text} {ev.after} {ev.section} {ev.title}"
+    window = own | _terms(ev.before) | _terms(ev.after) | _terms(ev.section) | _terms(ev.title)
+    cover, cover_window = _cover(ctx, own), _cover(ctx, window)
+    # Names may come from what precedes (the sentence before, the section, the title), never from what follows;
+    # and not at all when the sentence names someone else.
+    context_text = f"{ev.before} {ev.text} {ev.section} {ev.title}"
+    context_terms = own | _terms(ev.before) | _terms(ev.section) | _terms(ev.title)
+    rival = _rival(info, ev.text, own)
+    matches = answer_type_matches(info, ev.text)
+    ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
+    asked = periods.periods(info.text, periods.doc_year(ev.date))
+    hit, clash = periods.match(asked, periods.periods(f"{ev.before} {ev.text} {ev.section}",
+                                                      periods.doc_year(ev.date)))
+    values = {
+        "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
+        "sim_gap": ctx.best_sim - _sim(ev),
+        "rr_dense": _rr(ev.dense_rank), "rr_bm25": _rr(ev.bm25_rank), "rr_multilingual": _rr(ev.multilingual_rank),
+        "agree": sum(r is not None and r < TOP for r in ranks) / len(ranks), "fused": _rr(ev.fused_rank),
+        "cover": cover, "cover_window": cover_window, "cover_gap": ctx.best_cover - cover,
+        "type_match": float(matches is True), "type_missing": float(matches is False),
+        "focus_near": float(bool(matches) and focused(info, ev.text, ctx.focus)),
+        "entity_missing": _missing(info, own, ev.text) if rival else _missing(info, context_terms, context_text),
+        "entity_missing_sentence": _missing(info, own, ev.text),
+        "entity_missing_doc": _missing(info, window | ev.doc_terms, window_text + " " + ev.doc_text),
+        "version_missing": _versions_missing(info, window_text),
+        "period_hit": float(hit), "period_clash": float(clash),
+        "latest_recency": _recency(ctx, ev.date) if info.latest else 0.0,
+        "cross_lingual": float(info.chinese != has_cjk(ev.text)),
+        "heading_like": float(heading_like(ev.text, ev.section)),
+        "short": float(len(words(ev.text)) < 8),
+        "rival_entity": float(rival),
+        "entity_all_missing": float(_all_missing(info, context_terms, context_text)),
+    }
+    return np.array([values[name] for name in FEATURES], dtype=np.float64)
+
+
+def matrix(ctx: QuestionContext, evidence: list[Evidence]) -> np.ndarray:
+    """Feature vectors of all candidates (rows in the order given)."""
+    if not evidence:
+        return np.zeros((0, len(FEATURES)))
+    return np.vstack([vector(ctx, ev) for ev in evidence])
+
+
+def gate_rows(rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """The gate's feature matrix from the ranker's rows and probabilities."""
+    if rows.shape[0] == 0:
+        return np.zeros((0, len(GATE_FEATURES)))
+    extra = {"rank_prob": probs, "rank_gap": probs.max() - probs}
+    return np.column_stack([extra[f] if f in extra else rows[:, FEATURES.index(f)] for f in GATE_FEATURES])
+
+
+def heading_like(text: str, section: str = "") -> bool:
+    """A title-like line (markdown heading, short line without sentence punctuation), never an answer."""
+    stripped = text.strip()
+    if stripped.startswith("#") or (section and stripped == section.strip()):
+        return True
+    return len(words(stripped)) <= 12 and not re.search(r"[.!?。！？:;；：,，\"”)]$", stripped)
+
+
+def focused(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> bool:
+    """True when a typed answer sits within `reach` characters of a focus word of the question."""
+    spans = typed_matches(info, text) or []
+    if not spans or not focus:
+        return False
+    hits = [m.start() for m in re.finditer(r"[\w'’-]+", text) if any(fold(w) in focus for w in words(m.group()))]
+    return any(abs(h - s) <= reach or abs(h - e) <= reach for s, e in spans for h in hits)
+
+
+def mentions(form: str, term_set: frozenset[str] | set[str], raw: str) -> bool:
+    """True when a name (in any script) occurs in a text given by its terms and raw string."""
+    if has_cjk(form):
+        return form in raw
+    wanted = set(terms(form))
+    return bool(wanted) and wanted <= term_set
+
+
+def _missing(info: QuestionInfo, term_set, raw: str) -> float:
+    """The largest share of an asked entity's words that the text lacks (0 when all are there).
+
+    In a comparison one compared name is enough: each side is answered by its own sentence.
+    """
+    shares = {entity: _share_missing(info, entity, term_set, raw) for entity in info.entities}
+    sides = [shares[n] for n in info.names if n in shares]
+    if info.kinds & {"compare", "list"} and len(sides) >= 2:
+        rest = [v for e, v in shares.items() if e not in info.names]
+        return max([min(sides), *rest])
+    return max(shares.values(), default=0.0)
+
+
+def _all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
+    """True when the question names entities and the text has (at least half of) none of them."""
+    return bool(info.entities) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in info.entities)
+
+
+def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str) -> float:
+    forms = info.forms(entity)
+    if any(mentions(f, term_set, raw) for f in forms):
+        return 0.0
+    wanted = set(terms(entity))
+    return len(wanted - set(term_set)) / len(wanted) if wanted else 0.0
+
+
+_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
+_CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
+
+
+def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
+    """The sentence lacks an asked entity but names something else: it is about someone else."""
+    if all(any(mentions(f, own, text) for f in info.forms(e)) for e in info.entities):
+        return False
+    asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
+    return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
+               for m in _NAME.finditer(text))
+
+
+def _versions_missing(info: QuestionInfo, raw: str) -> float:
+    """1 when the question names a version or model number the text does not."""
+    if not info.versions:
+        return 0.0
+    low = raw.lower()
+    return float(any(v.lower() not in low and v.split()[-1].lower() not in low for v in info.versions))
+
+
+def _cover(ctx: QuestionContext, term_set) -> float:
+    total = sum(ctx.weights.values())
+    return sum(w for t, w in ctx.weights.items() if t in term_set) / total if total else 0.0
+
+
+def _sim(ev: Evidence) -> float:
+    return max(ev.dense, ev.multilingual or 0.0)
+
+
+def _rr(rank: int | None) -> float:
+    return 0.0 if rank is None else 1.0 / (1.0 + rank)
+
+
+def _recency(ctx: QuestionContext, date: str) -> float:
+    """1 for the newest dated source among the candidates, 0 for the oldest (0.5 when undated)."""
+    if not periods.doc_year(date) or not ctx.newest:
+        return 0.5
+    if ctx.newest == ctx.oldest:
+        return 1.0
+    return 1.0 if date >= ctx.newest else 0.0 if date <= ctx.oldest else 0.5
+
+
+@lru_cache(maxsize=32768)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(terms(text)) if text else frozenset()

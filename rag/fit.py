@@ -1,0 +1,163 @@
+"""Fit the answer combiner on tuning gold sets and calibrate the abstention threshold (`reelqa fit`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from rag.answer import AnswerParams, ExtractiveAnswerer, Scored
+from rag.combiner import Combiner, fit, fit_listwise
+from rag.errors import InputError
+from rag.evaluate import judge, norm
+from rag.features import FEATURES, gate_rows
+from rag.question import QuestionInfo
+from rag.retrieve import IndexView
+from rag.schemas import Answer
+
+
+@dataclass
+class Sample:
+    """One tuning question: its gold entry, parsed question, scored candidates and the index view they came from."""
+
+    item: dict
+    info: QuestionInfo
+    scored: list[Scored]
+    labels: np.ndarray
+    view: IndexView
+
+
+def refuse_check_sets(paths: list[Path]) -> None:
+    """Never tune on a held-out set: refuse gold files named as check/held-out halves."""
+    for path in paths:
+        if any(word in path.stem.lower() for word in ("check", "heldout", "held_out", "test")):
+            raise InputError(f"{path} looks like a held-out set; fit only on tuning sets (never on the check half)")
+
+
+def label(item: dict, scored: Scored) -> bool:
+    """True when a candidate sentence holds the gold answer and overlaps its evidence."""
+    if not item.get("answerable"):
+        return False
+    text = norm(scored.sentence.text)
+    keys = [norm(k) for k in item.get("answer_any") or item.get("answer_all") or []]
+    if keys and not any(k and k in text for k in keys):
+        return False
+    evidence = [norm(e) for e in item.get("evidence", []) if e]
+    return not evidence or any(e in text or text in e for e in evidence)
+
+
+def collect(items: list[dict], service) -> list[Sample]:
+    """Every question's scored candidates (with feature rows) and labels, from a live service."""
+    view = service.view()
+    samples = []
+    for item in items:
+        found = service.search_step.find(view, item["question"], service.top_k)
+        scored, info = found.scored, found.info
+        labels = np.array([label(item, s) for s in scored], dtype=bool)
+        samples.append(Sample(item, info, scored, labels, view))
+    return samples
+
+
+def rows_of(sample: Sample) -> np.ndarray:
+    """The feature matrix of a sample's candidates."""
+    return np.array([[s.row.get(f, 0.0) for f in FEATURES] for s in sample.scored]).reshape(-1, len(FEATURES))
+
+
+def answer(params: AnswerParams, sample: Sample, combiner: Combiner) -> Answer:
+    """The answer a sample's question gets with the given combiner (no retrieval is repeated)."""
+    answerer = ExtractiveAnswerer(params, combiner)
+    probs = combiner.confidence(rows_of(sample))
+    scored = sorted((replace(s, score=round(float(p), 4)) for s, p in zip(sample.scored, probs)),
+                    key=lambda s: -s.score)
+    chosen = answerer.pick(sample.info, scored)
+    citations = answerer.cite(sample.view, chosen)
+    text = answerer.compose(chosen, citations) if citations else ""
+    return Answer(question=sample.item["question"], answer=text, answered=bool(citations), citations=citations)
+
+
+def accuracy(params: AnswerParams, samples: list[Sample], combiner: Combiner) -> dict:
+    """Answer accuracy, abstention accuracy, false abstention and their balanced mean over samples."""
+    rows = [judge(s.item, answer(params, s, combiner)) for s in samples]
+    ans = [r for r in rows if "rank" in r]
+    una = [r for r in rows if "rank" not in r]
+    acc = sum(r["correct"] for r in ans) / len(ans) if ans else 1.0
+    abst = sum(r["correct"] for r in una) / len(una) if una else 1.0
+    false = sum(not r["answered"] for r in ans) / len(ans) if ans else 0.0
+    return {"answer_acc": round(acc, 3), "abstain_acc": round(abst, 3), "false_abstain": round(false, 3),
+            "balanced": round((acc + abst) / 2, 4)}
+
+
+def calibrate(params: AnswerParams, samples: list[Sample], combiner: Combiner,
+              grid: np.ndarray | None = None) -> float:
+    """The threshold with the best balanced accuracy (middle of the best plateau)."""
+    grid = np.round(np.arange(0.05, 0.96, 0.05), 3) if grid is None else grid
+    if not samples:
+        return combiner.threshold
+    scores = []
+    for t in grid:
+        trial = replace(combiner, threshold=float(t), threshold_chinese=None)
+        scores.append(accuracy(params, samples, trial)["balanced"])
+    best = max(scores)
+    plateau = [t for t, s in zip(grid, scores) if s >= best - 1e-9]
+    return float(plateau[len(plateau) // 2])
+
+
+def fit_combiner(samples: list[Sample], l2: float = 1.0, listwise: bool = False) -> Combiner:
+    """Logistic regression on every candidate of every sample (each question weighs the same)."""
+    rows = np.vstack([rows_of(s) for s in samples if s.scored])
+    labels = np.concatenate([s.labels for s in samples if s.scored])
+    groups = np.concatenate([np.full(len(s.scored), i) for i, s in enumerate(samples) if s.scored])
+    if labels.sum() == 0:
+        raise InputError("no candidate holds a gold answer: check the gold files and the corpus they go with")
+    return fit_listwise(rows, labels, groups, l2=l2) if listwise else fit(rows, labels, l2=l2, groups=groups)
+
+
+def fit_gate(samples: list[Sample], ranker: Combiner, top: int = 5, l2: float = 3.0) -> Combiner:
+    """The answerability gate: fitted on each question's `top` candidates by ranker probability."""
+    rows, labels, groups = [], [], []
+    for i, sample in enumerate(samples):
+        if not sample.scored:
+            continue
+        feats = rows_of(sample)
+        probs = ranker.probability(feats)
+        order = np.argsort(-probs)[:top]
+        rows.append(gate_rows(feats, probs)[order])
+        labels.append(sample.labels[order])
+        groups.append(np.full(len(order), i))
+    return fit(np.vstack(rows), np.concatenate(labels), l2=l2, groups=np.concatenate(groups))
+
+
+def fit_both(samples: list[Sample], l2: float, listwise: bool = False) -> Combiner:
+    """The ranker fitted on every candidate, then the gate on its top candidates."""
+    ranker = fit_combiner(samples, l2, listwise)
+    ranker.gate = fit_gate(samples, ranker)
+    return ranker
+
+
+def fit_and_calibrate(samples: list[Sample], configs=((3.0, False), (10.0, False), (3.0, True), (10.0, True))
+                      ) -> tuple[Combiner, dict]:
+    """Choose the ranker (pointwise or listwise) and its L2 strength by 2-fold cross-validation over questions,
+    fit on all, calibrate the thresholds."""
+    params = AnswerParams()  # thresholds unset: each trial combiner's own
+    folds = [samples[0::2], samples[1::2]]
+    cv = {}
+    for l2, listwise in configs:
+        total = 0.0
+        for i in (0, 1):
+            model = fit_both(folds[i], l2, listwise)
+            model.threshold = calibrate(params, folds[i], model)
+            total += accuracy(params, folds[1 - i], model)["balanced"]
+        cv[f"{'listwise' if listwise else 'pointwise'} l2={l2}"] = round(total / 2, 4)
+    best = max(range(len(configs)), key=lambda k: list(cv.values())[k])
+    l2, listwise = configs[best]
+    model = fit_both(samples, l2, listwise)
+    model.threshold = calibrate(params, samples, model)
+    chinese = [s for s in samples if s.info.chinese]
+    if len(chinese) >= 10:
+        model.threshold_chinese = calibrate(params, chinese, model)
+    report = {"ranker": list(cv)[best], "cv_balanced": cv, "questions": len(samples),
+              "candidates": int(sum(len(s.scored) for s in samples)),
+              "positives": int(sum(s.labels.sum() for s in samples)), "threshold": model.threshold,
+              "threshold_chinese": model.threshold_chinese, "tuning": accuracy(params, samples, model)}
+    model.info = {k: v for k, v in report.items() if k != "cv_balanced"}
+    return model, report

@@ -1,0 +1,135 @@
+"""Time in questions and passages: named periods (year, half, quarter, month), relative years, 'latest'."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+            "一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_YEAR = r"((?:19|20)\d{2})"
+_QUARTER = [
+    re.compile(r"\bQ(?P<part>[1-4])\s*(?:of\s*)?'?(?:FY)?(?P<year>(?:19|20)\d{2})?", re.IGNORECASE),
+    re.compile(r"\b(?P<part>first|second|third|fourth|1st|2nd|3rd|4th)[ -]quarter(?:\s+(?:of\s+)?"
+               r"(?P<year>(?:19|20)\d{2}))?", re.IGNORECASE),
+    re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年?\s*)?(?:第)?(?P<part>[一二三四1-4])\s*季度"),
+]
+_HALF = [
+    re.compile(r"\bH(?P<part>[12])\s*(?P<year>(?:19|20)\d{2})?", re.IGNORECASE),
+    re.compile(r"\b(?P<part>first|second)\s+half(?:\s+of)?(?:\s+(?P<year>(?:19|20)\d{2}))?", re.IGNORECASE),
+    re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年?\s*)?(?P<part>[上下])半年"),
+]
+_MONTH = re.compile(rf"\b({'|'.join(_MONTHS)})(?:\s+\d{{1,2}}(?!\d),?)?(?:\s+{_YEAR})?", re.IGNORECASE)
+_CJK_MONTH = re.compile(rf"{_YEAR}?\s*年?\s*(1[0-2]|[1-9])\s*月")
+_BARE_YEAR = re.compile(rf"(?<![\d.]){_YEAR}(?![\d.])")
+_RELATIVE = re.compile(r"\b(last|this|next|previous|past)\s+year\b|去年|今年|明年", re.IGNORECASE)
+_LATEST = re.compile(r"\b(latest|newest|most recent|currently|current|now|today|as of now|these days|so far|"
+                     r"up to date|recent)\b|最新|目前|现在|如今|当前|截至目前|最近", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: a year, optionally narrowed to a half (1-2), quarter (1-4) or month (1-12)."""
+
+    year: int | None
+    kind: str = "year"  # year | half | quarter | month
+    part: int = 0
+
+    def contains(self, other: Period) -> bool:
+        """True when `other` lies inside this period (a year with no year matches any year)."""
+        if self.year is not None and other.year is not None and self.year != other.year:
+            return False
+        if self.kind == "year" or (self.kind == other.kind and self.part == other.part):
+            return True
+        months = self.months()
+        return bool(months) and other.months() <= months
+
+    def months(self) -> set[int]:
+        """The months this period covers."""
+        if self.kind == "month":
+            return {self.part}
+        if self.kind == "quarter":
+            return set(range(3 * self.part - 2, 3 * self.part + 1))
+        if self.kind == "half":
+            return set(range(6 * self.part - 5, 6 * self.part + 1))
+        return set(range(1, 13))
+
+
+def _year(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def periods(text: str, doc_year: int | None = None) -> list[Period]:
+    """The periods a text names, most specific first; relative years resolve against `doc_year`."""
+    found: list[Period] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(match: re.Match, period: Period) -> None:
+        taken.append(match.span())
+        found.append(period)
+
+    for pattern in _QUARTER:
+        for m in pattern.finditer(text):
+            add(m, Period(_year(m.group("year")), "quarter", _ORDINAL[m.group("part").lower()]))
+    for pattern in _HALF:
+        for m in pattern.finditer(text):
+            first = m.group("part").lower() in ("1", "first", "上")
+            add(m, Period(_year(m.group("year")), "half", 1 if first else 2))
+    for m in _MONTH.finditer(text):
+        if m.group(1).lower() == "may" and not m.group(2):
+            continue  # "may" is usually the verb
+        add(m, Period(_year(m.group(2)), "month", _MONTHS.index(m.group(1).lower()) + 1))
+    for m in _CJK_MONTH.finditer(text):
+        add(m, Period(_year(m.group(1)), "month", int(m.group(2))))
+    for m in _BARE_YEAR.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            found.append(Period(int(m.group(1))))
+    if doc_year is not None:
+        for m in _RELATIVE.finditer(text):
+            word = m.group().lower()
+            shift = -1 if word.startswith(("last", "previous", "past", "去")) else 1 if word.startswith(
+                ("next", "明")) else 0
+            found.append(Period(doc_year + shift))
+    return found
+
+
+def relative(text: str) -> bool:
+    """True when the text names a year relative to when it was written ('last year')."""
+    return bool(_RELATIVE.search(text))
+
+
+def asks_latest(text: str) -> bool:
+    """True when a question asks for the newest state of something ('now', 'latest', 'currently')."""
+    return bool(_LATEST.search(text))
+
+
+def doc_year(date: str) -> int | None:
+    """The year of an ISO-like document date, or None."""
+    m = re.match(r"\s*((?:19|20)\d{2})", date or "")
+    return int(m.group(1)) if m else None
+
+
+def doc_period(date: str) -> Period | None:
+    """The month a document is dated in (as a Period), or None when undated."""
+    m = re.match(r"\s*((?:19|20)\d{2})(?:-(\d{1,2}))?", date or "")
+    if not m:
+        return None
+    return Period(int(m.group(1)), "month", int(m.group(2))) if m.group(2) else Period(int(m.group(1)))
+
+
+def match(asked: list[Period], mentioned: list[Period]) -> tuple[bool, bool]:
+    """(an asked period is named, a different period is named instead of any asked one)."""
+    if not asked:
+        return False, False
+    hit = any(a.contains(m) for a in asked for m in mentioned)
+    return hit, not hit and any(_differs(a, m) for a in asked for m in mentioned)
+
+
+def _differs(asked: Period, other: Period) -> bool:
+    """True when `other` names a period that excludes the asked one."""
+    if asked.year is not None and other.year is not None and asked.year != other.year:
+        return True
+    if asked.kind == "year" or other.kind == "year":
+        return False
+    return not (asked.months() & other.months())

@@ -1,0 +1,110 @@
+"""Answers on a small corpus nobody tuned on: periods, latest, conflicting sources, metadata, unknown names.
+
+The documents are fictional and written for this test; the assertions are about answer content.
+"""
+from __future__ import annotations
+
+import pytest
+
+DOCS = {
+    "q2-results.md": """---
+title: Orbit Labs reports second-quarter results
+date: 2024-08-20
+authors: [Mara Quill]
+---
+By Mara Quill
+
+Orbit Labs said on Tuesday that its video model Nimbus earned 150 million yuan in revenue in Q2 2024.
+Nimbus had 3 million paying users at the end of that quarter, the company said.
+The company also hired a new head of research, Lena Park, who previously worked at a chip maker.
+""",
+    "q3-results.md": """---
+title: Orbit Labs revenue climbs in the third quarter
+date: 2024-11-20
+authors: [Tom Reyes]
+---
+By Tom Reyes
+
+Orbit Labs reported that Nimbus earned 200 million yuan in revenue in Q3 2024, up from the prior quarter.
+Management said Nimbus has 4 million paying users.
+A monthly Nimbus plan is priced at 69 yuan, and a yearly plan at 599 yuan.
+""",
+    "profile.txt": """Nimbus, a year on
+
+Nimbus has about 5 million paying users, according to people familiar with the company.
+The service launched in June 2023 and now runs in 40 countries.
+Its main rival, Vela from Harbor Studio, focuses on animation.
+""",
+    "profile.meta.yaml": "title: Nimbus, a year on\ndate: 2025-01-10\nauthors: [Ada Stone]\n",
+}
+
+
+@pytest.fixture(scope="module")
+def unseen(tmp_path_factory, embedder, multilingual, glossary):
+    """A service over the fictional corpus, with the project's glossary and shipped weights."""
+    from index.build import Indexer
+    from rag.store import IndexVersions
+    from tests.conftest import build_service
+
+    root = tmp_path_factory.mktemp("unseen")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    versions = IndexVersions(root / "data")
+    Indexer(corpus, versions, embedder, multilingual).update()
+    return build_service(versions, embedder, multilingual, glossary)
+
+
+def test_a_named_quarter_uses_that_quarters_figure(unseen):
+    answer = unseen.ask("How much revenue did Nimbus earn in Q3 2024?")
+    assert answer.answered and "200 million" in answer.answer and "150 million" not in answer.answer
+    answer = unseen.ask("What revenue did Nimbus make in the second quarter of 2024?")
+    assert answer.answered and "150 million" in answer.answer and "200 million" not in answer.answer
+
+
+def test_a_quarter_no_document_covers_is_withheld(unseen):
+    assert not unseen.ask("How much revenue did Nimbus earn in Q1 2022?").answered
+
+
+def test_unknown_names_do_not_borrow_known_answers(unseen):
+    for question in ("How many paying users does Acme Studio have?", "How many paying users does Zorblax have?"):
+        answer = unseen.ask(question)
+        assert not answer.answered and answer.citations == [], question
+
+
+def test_latest_prefers_the_newest_source_and_says_its_date(unseen):
+    answer = unseen.ask("How many paying users does Nimbus have now?")
+    assert answer.answered and "5 million" in answer.answer and "2025-01-10" in answer.answer
+
+
+def test_conflicting_sources_are_both_cited_with_dates(unseen):
+    answer = unseen.ask("How many paying users does Nimbus have?")
+    assert answer.answered
+    values = [v for v in ("3 million", "4 million", "5 million") if v in answer.answer]
+    assert len(values) >= 2, answer.answer
+    assert len({c.doc_id for c in answer.citations}) >= 2
+    assert all(c.date and c.date in answer.answer for c in answer.citations)
+
+
+def test_authorship_comes_from_metadata_and_cites_the_byline(unseen):
+    answer = unseen.ask("Who wrote the article about Orbit Labs' third-quarter revenue?")
+    assert answer.answered and "Tom Reyes" in answer.answer
+    assert answer.citations[0].quote == "By Tom Reyes"
+
+
+def test_publication_date_comes_from_metadata(unseen):
+    answer = unseen.ask("When was the article on Orbit Labs' second-quarter results published?")
+    assert answer.answered and "2024-08-20" in answer.answer
+
+
+@pytest.mark.xfail(strict=True, reason="known gap (issue 9): the right sentence ranks first but under the fitted "
+                   "threshold (false abstention); see README, How answers are chosen")
+def test_paraphrase_is_answered(unseen):
+    answer = unseen.ask("What does a monthly Nimbus subscription cost?")
+    assert answer.answered and "69 yuan" in answer.answer
+
+
+def test_headings_are_never_answers(unseen):
+    answer = unseen.ask("Nimbus, a year on")
+    assert all(c.quote.strip() != "Nimbus, a year on" for c in answer.citations)
