@@ -127,7 +127,8 @@ def evaluate(gold: Annotated[list[Path], typer.Argument(help="JSONL gold sets (s
                                                                            "questions (hidden by default).")] = False,
              ) -> None:
     """Run gold sets in-process: accuracy, support, hit@k, MRR, abstention, quote validity, and the gap."""
-    from rag.evaluate import TARGETS, evaluate as run_eval, failures, gap, gap_failures, load_gold
+    from rag.evaluate import TARGETS, failures, gap, gap_failures, load_gold
+    from rag.evaluate import evaluate as run_eval
 
     if targets not in TARGETS:
         raise typer.BadParameter(f"--targets must be one of {', '.join(TARGETS)}")
