@@ -23,8 +23,12 @@ def keeps_topic(question: str, rewrite: str, glossary: Glossary) -> bool:
     names = set(glossary.canonical_names(question))
     if not names <= set(glossary.canonical_names(rewrite)):
         return False
-    name_terms = {t for n in names for alias in [n, *glossary.entries.get(n, [])] for t in terms(alias)}
-    wanted = {t for t in terms(question) if t not in name_terms and t not in _CJK_FILLERS}
+    aliases = sorted({a for n in names for a in [n, *glossary.entries.get(n, [])]}, key=len, reverse=True)
+    name_terms = {t for alias in aliases for t in terms(alias)}
+    rest = question
+    for alias in aliases:  # names out first: a word segmenter may join a name with the word beside it
+        rest = re.sub(re.escape(alias) + r"(?:['’]s\b)?", " ", rest, flags=re.IGNORECASE)
+    wanted = {t for t in terms(rest) if t not in name_terms and t not in _CJK_FILLERS}
     return wanted <= set(terms(rewrite))
 
 
