@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -14,6 +15,11 @@ from pathlib import Path
 
 from rag.errors import NotFoundError, StorageError
 from rag.schemas import Answer, Citation
+
+
+def _writable(path: Path) -> bool:
+    """True when this process may write the database and its folder (SQLite writes journals beside it)."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
 
 log = logging.getLogger("reelqa.feedback")
 
@@ -38,6 +44,8 @@ class FeedbackStore:
         try:
             with self._lock:
                 self._ensure()
+            if not _writable(self.path):
+                raise PermissionError(f"{self.path} or its folder is read-only")
         except (OSError, sqlite3.Error) as exc:
             self.read_only = True
             log.warning("%s; answers are served but not recorded, and feedback is refused", self._why(exc))
