@@ -90,8 +90,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     cover, cover_window = _cover(ctx, own), _cover(ctx, window)
     # Names may come from what precedes (the sentence before, the section, the title), never from what follows;
     # and not at all when the sentence names someone else.
-    context_text = f"{ev.before} {ev.text} {ev.section} {ev.title}"
-    context_terms = own | _terms(ev.before) | _terms(ev.section) | _terms(ev.title)
+    context_terms, context_text = _borrowable(info, ev, own)
     rival = _rival(info, ev.text, own)
     matches = answer_type_matches(info, ev.text)
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
@@ -189,6 +188,29 @@ def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str) -> float
 
 _NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
 _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
+
+
+def _borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:
+    """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title,
+    stopping at the nearest one that is about someone else (a title can't lend a name past a rival)."""
+    found, text = own, ev.text
+    for part in (ev.before, ev.section, ev.title):
+        if not part:
+            continue
+        part_terms = _terms(part)
+        if _rival(info, _expose_opening_name(part, ev.doc_text), part_terms):
+            break
+        found, text = found | part_terms, f"{text} {part}"
+    return found, text
+
+
+def _expose_opening_name(text: str, doc_text: str) -> str:
+    """The text with a space before it when its first word is a name (the document capitalizes it mid-sentence
+    too), so name detection, which skips sentence-initial words, sees it."""
+    first = re.match(r"\s*([A-Z][\w’'-]*[A-Za-z0-9])", text)
+    if first and re.search(rf"[a-z,;:] {re.escape(first.group(1))}\b", doc_text):
+        return " " + text
+    return text
 
 
 def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
