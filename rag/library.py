@@ -88,6 +88,7 @@ def candidate_questions(texts: list[str], glossary: Glossary) -> list[tuple[str,
     """Count questions ('How many X does N have?') for names and measured things that share a sentence
     with a number in the corpus, most frequent pairs first: (English, Chinese form or None, name)."""
     measures = [t for t in dict.fromkeys(english for _, english in glossary.terms) if _PLURAL_TERM.match(t)]
+    measures = measures or counted_things(texts)
     pairs: Counter[tuple[str, str]] = Counter()
     for text in texts:
         for sentence in re.split(r"(?<=[.!?。！？])\s+", text):
@@ -105,6 +106,18 @@ def candidate_questions(texts: list[str], glossary: Glossary) -> list[tuple[str,
         chinese = f"{chinese_name}有多少{chinese_term}？" if chinese_name and chinese_term else None
         questions.append((f"How many {term} does {name} have?", chinese, name))
     return questions
+
+
+_COUNTED = re.compile(r"\d[\d,.]*(?:\s+(?:million|billion|thousand))?\s+((?:[a-z]+\s+)?[a-z]{3,}s)\b")
+
+
+_UNITS_OF_TIME = frozenset(["times", "years", "months", "weeks", "days", "hours", "minutes", "seconds"])
+
+
+def counted_things(texts: list[str], limit: int = 12) -> list[str]:
+    """Plural things the corpus counts ('25,000 paying users' gives 'paying users'), most frequent first."""
+    counts: Counter[str] = Counter(m.group(1) for text in texts for m in _COUNTED.finditer(text))
+    return [thing for thing, _ in counts.most_common(limit) if thing.split()[-1] not in _UNITS_OF_TIME]
 
 
 def pick_examples(candidates: list[tuple[str, str | None, str]], ask: Callable[[str], Answer],

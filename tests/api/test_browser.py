@@ -27,7 +27,6 @@ def test_empty_state_shows_coverage_and_answerable_examples(browser_page, live_s
     expect(examples).to_have_count(3)
     shown = examples.all_inner_texts()
     assert shown == library["examples"], "the examples come from the server, chosen from the corpus"
-    assert any(re.search(r"[\u4e00-\u9fff]", q) for q in shown), "one example shows that Chinese works"
     expect(page.locator("#intro")).to_contain_text("Chinese")
     assert no_sideways_scroll(page)
 
