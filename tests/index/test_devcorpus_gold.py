@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import unicodedata
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.loaders import find_documents, load_document
+from rag.evaluate import norm
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DOCS = DATA / "devcorpus" / "docs"
@@ -30,13 +30,7 @@ TYPES = {"factoid", "numeric", "list", "why", "alias", "comparison", "paraphrase
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def normalize(text: str) -> str:
-    """The shared scorer's matching rule: NFKC, case, quotes, dashes, thousands separators, whitespace."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = re.sub(r"[\u2018\u2019\u201c\u201d'\"`]", "", text)
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+normalize = norm  # the shared scorer's matching rule, as the evaluator applies it
 
 
 def collapse(text: str) -> str:
