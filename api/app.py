@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.compute import ComputeQueue
 from api.deps import AppContext, rate_limit, require_api_key
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
@@ -42,7 +43,8 @@ def create_app(service: QAService, feedback: FeedbackStore, settings: Settings,
     if getattr(service, "llm_outcomes", None) is not None:  # a chat model is configured
         metrics.track_llm(service.llm_outcomes.snapshot)
     app.state.context = AppContext(service=service, feedback=feedback, settings=settings, reindex=reindex,
-                                   metrics=metrics, limiter=TokenBucketLimiter(settings.rate_limit_per_minute))
+                                   metrics=metrics, limiter=TokenBucketLimiter(settings.rate_limit_per_minute),
+                                   compute=ComputeQueue(settings.worker_threads))
     install_error_handlers(app)
 
     app.state.library = library.LibraryCache()

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from api.compute import ComputeQueue
 from api.metrics import ApiMetrics
 from api.ratelimit import TokenBucketLimiter, retry_after_header
 from rag.errors import InputError
@@ -30,10 +31,11 @@ class AppContext:
     reindex: Callable[[bool], UpdateReport] | None
     metrics: ApiMetrics
     limiter: TokenBucketLimiter
+    compute: ComputeQueue
     reindex_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     """The context create_app stored on this app."""
     return request.app.state.context
 
@@ -49,12 +51,12 @@ def check_length(text: str, settings: Settings, field: str = "question") -> None
                          "ask something shorter")
 
 
-def get_service(context: ContextDep) -> QAService:
+async def get_service(context: ContextDep) -> QAService:
     """The one shared question-answering service."""
     return context.service
 
 
-def get_feedback(context: ContextDep) -> FeedbackStore:
+async def get_feedback(context: ContextDep) -> FeedbackStore:
     """The answers-and-feedback store."""
     return context.feedback
 
@@ -66,7 +68,7 @@ _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer <API k
 _api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: <API key>")
 
 
-def presented_key(bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+async def presented_key(bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
                   header_key: Annotated[str | None, Depends(_api_key_header)]) -> str | None:
     """The key the client sent, from `Authorization: Bearer` or `X-API-Key`."""
     if bearer is not None and bearer.credentials:
@@ -88,7 +90,7 @@ def key_matches(key: str | None, allowed: list) -> bool:
     return found
 
 
-def require_api_key(context: ContextDep, key: KeyDep) -> None:
+async def require_api_key(context: ContextDep, key: KeyDep) -> None:
     """401 unless API keys are off or the request carries a valid (API or admin) key."""
     settings = context.settings
     if not settings.api_keys:
@@ -99,7 +101,7 @@ def require_api_key(context: ContextDep, key: KeyDep) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def rate_limit(request: Request, context: ContextDep, key: KeyDep) -> None:
+async def rate_limit(request: Request, context: ContextDep, key: KeyDep) -> None:
     """429 with Retry-After when this client used up its tokens: a valid key has its own bucket, else the IP.
 
     It runs before the key check, so guessing keys from one address is limited too.
@@ -116,7 +118,7 @@ def rate_limit(request: Request, context: ContextDep, key: KeyDep) -> None:
                                  f"retry in {seconds} s", headers={"Retry-After": seconds})
 
 
-def require_admin(context: ContextDep, key: KeyDep) -> None:
+async def require_admin(context: ContextDep, key: KeyDep) -> None:
     """503 when no admin keys are configured, 403 unless the request carries one."""
     if not context.settings.admin_keys:
         raise HTTPException(503, "re-indexing over HTTP is off; set REELQA_ADMIN_KEYS to enable it")

@@ -5,7 +5,6 @@ import asyncio
 import logging
 
 import uvicorn
-from anyio import to_thread
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -89,9 +88,6 @@ def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
 async def serve_http(app: FastAPI, host: str, port: int) -> None:
     """Serve until shutdown (signal, or cancellation of this coroutine: it then drains and closes)."""
     _ensure_access_log_handler()
-    settings = getattr(getattr(app.state, "context", None), "settings", None)
-    if settings is not None:  # first come, first served: a few at a time instead of every request sharing the GIL
-        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
     server = uvicorn.Server(server_config(app, host, port))
     try:
         await server.serve()

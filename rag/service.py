@@ -61,15 +61,24 @@ class QAService:
         self.counts = {"answered": 0, "abstained": 0}
 
     def view(self) -> IndexView:
-        """The loaded live version, reloaded when the pointer moved (rebuild or rollback)."""
+        """The loaded live version, reloaded when the pointer moved (rebuild or rollback).
+
+        One caller loads the new version; the others keep answering from the loaded one instead of all waiting.
+        """
         version = self.versions.require_current()
         view = self._view
-        if view is None or view.version != version:
-            with self._lock:
-                if self._view is None or self._view.version != version:
-                    self._view = IndexView(self.versions, version)
-                view = self._view
-        return view
+        if view is not None and view.version == version:
+            return view
+        if view is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return view  # another caller is loading the new version: answer from the loaded one meanwhile
+        try:
+            if self._view is None or self._view.version != version:
+                self._view = IndexView(self.versions, version)
+            return self._view
+        finally:
+            self._lock.release()
 
     def validate(self, question: str) -> str:
         """The question with whitespace collapsed, or an InputError saying what is wrong with it."""

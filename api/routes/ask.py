@@ -34,9 +34,23 @@ _STREAM_DOC = {200: {
                                                            _event_schema("done", "DoneEvent")]}}}}}
 
 
-async def record(context: AppContext, request: Request, answer: Answer) -> None:
-    """Record the answer for feedback, count it and add it to the request's log line."""
-    await to_thread.run_sync(context.feedback.record_answer, answer, "http")
+def _answer_and_record(context: AppContext, body: AskRequest) -> Answer:
+    """The service's answer, recorded for feedback (one trip through the compute queue for both)."""
+    answer = context.service.ask(body.question, body.top_k, body.conversation_id)
+    context.feedback.record_answer(answer, "http")
+    return answer
+
+
+def _first_item(context: AppContext, items: Iterator[str | Answer]) -> str | Answer:
+    """The stream's first item; recorded for feedback when it is already the final answer (extractive mode)."""
+    item = next(items)
+    if isinstance(item, Answer):
+        context.feedback.record_answer(item, "http")
+    return item
+
+
+def count(context: AppContext, request: Request, answer: Answer) -> None:
+    """Count the answer and add it to the request's log line."""
     context.metrics.observe_answer(answer.answered)
     request.state.log_fields = {"answer_id": answer.answer_id, "answered": answer.answered,
                                 "citations": len(answer.citations), "index_version": answer.index_version,
@@ -44,10 +58,10 @@ async def record(context: AppContext, request: Request, answer: Answer) -> None:
 
 
 async def answer_question(context: AppContext, request: Request, body: AskRequest) -> Answer:
-    """Ask the shared service in a worker thread, record the answer for feedback and count it."""
+    """Ask the shared service in its turn in the compute queue, record the answer for feedback and count it."""
     check_length(body.question, context.settings)
-    answer = await to_thread.run_sync(context.service.ask, body.question, body.top_k, body.conversation_id)
-    await record(context, request, answer)
+    answer = await context.compute.run(_answer_and_record, context, body)
+    count(context, request, answer)
     return answer
 
 
@@ -77,6 +91,7 @@ async def _events(context: AppContext, request: Request, first: str | Answer,
                   items: Iterator[str | Answer]) -> AsyncIterator[ServerSentEvent]:
     """`token` events while the service streams, then the final answer's events."""
     item: str | Answer | None = first
+    recorded = isinstance(first, Answer)
     try:
         while isinstance(item, str):
             yield _token(item)
@@ -87,7 +102,9 @@ async def _events(context: AppContext, request: Request, first: str | Answer,
     if item is None:
         log.error("the answer stream ended without an answer")
         return
-    await record(context, request, item)
+    if not recorded:
+        await to_thread.run_sync(context.feedback.record_answer, item, "http")
+    count(context, request, item)
     for event in _final_events(item):
         yield event
 
@@ -99,5 +116,5 @@ async def ask_stream(body: AskRequest, request: Request, context: ContextDep) ->
     """The same answer as /v1/ask, sent as events: `token` (generative mode), `citations`, `answer`, `done`."""
     check_length(body.question, context.settings)
     items = context.service.ask_stream(body.question, body.top_k, body.conversation_id)
-    first = await to_thread.run_sync(next, items)  # bad input or a missing index fail here, as a normal error
+    first = await context.compute.run(_first_item, context, items)  # bad input or no index fail here, as usual
     return EventSourceResponse(_events(context, request, first, items), headers={"Cache-Control": "no-store"})

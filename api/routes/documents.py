@@ -22,7 +22,7 @@ async def search(service: ServiceDep, context: ContextDep,
     """The k passages (sentences) closest to the query, best first."""
     check_length(q, context.settings, "query")
     k = k or service.top_k
-    passages = await to_thread.run_sync(service.search, q, k)
+    passages = await context.compute.run(service.search, q, k)
     return SearchResponse(query=q, k=k, passages=passages)
 
 

@@ -40,7 +40,7 @@ def _build(service: QAService, view) -> Library:
                    topics=topics(texts, service.glossary), examples=examples)
 
 
-def get_library_cache(request: Request) -> LibraryCache:
+async def get_library_cache(request: Request) -> LibraryCache:
     """The app's library cache (created by create_app)."""
     return request.app.state.library
 
@@ -56,7 +56,7 @@ class Gap(BaseModel):
     channels: str | None = None
 
 
-def require_admin_key(context: ContextDep, key: KeyDep) -> None:
+async def require_admin_key(context: ContextDep, key: KeyDep) -> None:
     """403 unless the request carries an admin key (always 403 when the server has none configured)."""
     if not context.settings.admin_keys:
         raise HTTPException(403, "knowledge gaps are shown only to admins, and this server has no admin key set")
