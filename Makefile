@@ -18,6 +18,8 @@ export TRANSFORMERS_OFFLINE := 1
 run: install index ## install, build the index if missing, serve on 127.0.0.1:8000
 	$(BIN)/reelqa serve
 
+# Property tests use the derandomized profile (tests/conftest.py) unless HYPOTHESIS_PROFILE says otherwise.
+test: export HYPOTHESIS_PROFILE ?= ci
 test: install-dev chromium lint ## install with dev tools, then the whole suite and the dev gold set
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(MAKE) --no-print-directory eval

@@ -3,33 +3,36 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 
 from tests.api.support import DEV_QUESTION, client_for
 
 
 class SlowService:
-    """Wraps the real service; every ask blocks its thread for `delay` seconds (like a slow model)."""
+    """Wraps the real service; every ask blocks its thread until the test lets it go on (like a slow model)."""
 
-    def __init__(self, inner, delay: float):
-        self.inner, self.delay, self.top_k = inner, delay, inner.top_k
+    def __init__(self, inner):
+        self.inner, self.top_k = inner, inner.top_k
         self.threads: set[str] = set()
+        self.started, self.go_on = threading.Event(), threading.Event()
 
     def ask(self, *args, **kwargs):
         self.threads.add(threading.current_thread().name)
-        time.sleep(self.delay)
+        self.started.set()
+        assert self.go_on.wait(60), "the test never let the ask go on"
         return self.inner.ask(*args, **kwargs)
 
 
 async def test_a_slow_answer_does_not_block_other_requests(make_app, service):
-    slow = SlowService(service, delay=1.0)
+    slow = SlowService(service)
     async with client_for(make_app(service_=slow)) as c:
         ask = asyncio.create_task(c.post("/v1/ask", json={"question": DEV_QUESTION}))
-        await asyncio.sleep(0.1)
-        started = time.perf_counter()
-        assert (await c.get("/healthz")).status_code == 200
-        assert time.perf_counter() - started < 0.5, "healthz waited for the blocking ask"
-        assert not ask.done()
+        assert await asyncio.to_thread(slow.started.wait, 60)
+        try:
+            healthz = await asyncio.wait_for(c.get("/healthz"), 60)  # answered while the ask is still blocked
+            still_blocked = not ask.done()
+        finally:
+            slow.go_on.set()
+        assert healthz.status_code == 200 and still_blocked
         assert (await ask).json()["answered"]
     assert threading.main_thread().name not in slow.threads
 
