@@ -108,6 +108,10 @@ class FeedbackStore:
 
     def _close_writer(self) -> None:
         if self._db is not None:
+            try:  # empty the WAL first: a file moved over ours must not have our old pages replayed into it
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
             try:
                 self._db.close()
             except sqlite3.Error:
