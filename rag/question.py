@@ -37,6 +37,7 @@ _MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[
                     re.IGNORECASE)
 _YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
                    r"November|December)\b|\b(this|next|last) year\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(r"(19|20)\d{2}")
 _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
 # A run of capitalized words; a person's name is a run of exactly two or three of them, not part of a
 # longer title (an event or organization name).
@@ -58,8 +59,11 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
 ]
 _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
                         r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
-_VERSION = re.compile(r"(?<![\w.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![\w.])|(?<![\w.])[A-Za-z]+\d+[A-Za-z\d]*"
-                      r"(?![\w.])")
+# A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
+# so a version written straight after Chinese text ("名称3.0") is still one.
+_VERSION = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"
+                      r"(?<![A-Za-z0-9_.])[A-Za-z]+\d+[A-Za-z\d]*(?![A-Za-z0-9_.])|"
+                      r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]+ \d{1,2}(?![\d.,%:])(?! (?:percent|per|million|billion|thousand))")
 
 
 def _is_person(phrase: str) -> bool:
@@ -146,7 +150,8 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
         size = int(match.group()) if match.group().isdigit() else _COUNT_WORDS.get(match.group().lower(), 0)
     found = entities(glossary.rewrite(english), names)
     versions = [m.group() for m in _VERSION.finditer(glossary.rewrite(question))
-                if not re.fullmatch(r"[Qq][1-4]|[Hh][12]", m.group())]
+                if not re.fullmatch(r"[Qq][1-4]|[Hh][12]|FY\d+", m.group())
+                and m.group().split()[0].lower() not in _QUESTION_WORDS | _CALENDAR_WORDS]
     variants = {n: glossary.forms(n) for n in names}
     return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size, found, variants,
                         versions, meta_kind(question), asks_latest(question))
@@ -163,6 +168,8 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
                           ("title", _TITLE)):
         if kind in info.kinds:
             spans = [m for m in pattern.finditer(text) if m.group().lower() not in asked]
+            if kind in ("money", "number"):  # a year is when, not how many
+                spans = [m for m in spans if not _YEAR_ONLY.fullmatch(m.group())]
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
             if kind == "money" and not spans:  # a price may be in credits or points: any number will do
