@@ -61,7 +61,7 @@ class ExtractiveAnswerer:
         evidence = evidence_from_view(view, candidates[: self.params.depth])
         ctx = features.context(info, evidence, view.sentence_lex.weight)
         names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
-        covers = soft_covers(asked_words(info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
+        covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
                              self.word_vectors)
         ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
         rows = features.matrix(ctx, evidence)

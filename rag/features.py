@@ -97,8 +97,10 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     soft = ctx.extra.get("soft", {}).get(ev.key)
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
     asked = periods.periods(info.text, periods.doc_year(ev.date))
-    hit, clash = periods.match(asked, periods.periods(f"{ev.before} {ev.text} {ev.section}",
-                                                      periods.doc_year(ev.date)))
+    # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
+    mentioned = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date)) or \
+        periods.periods(ev.title, periods.doc_year(ev.date))
+    hit, clash = periods.match(asked, mentioned)
     values = {
         "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
         "sim_gap": ctx.best_sim - _sim(ev),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rag.aliases import Glossary
 from rag.lexical import terms
-from rag.periods import asks_latest
+from rag.periods import asks_latest, without_periods
 from rag.text import has_cjk
 
 _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before number
@@ -29,7 +29,7 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
                 r"\bwhich (one )?(has|is|was|did|does|had)\b.*\bor\b", r"比较|对比|区别|差距|还是|更多|更高"),
     ("why", r"^\s*why\b|\bwhat (is|was) the reason\b|\bfor what reason\b", r"为什么|为何|原因"),
 ]
-_NUMBER = re.compile(r"\d[\d,.]*%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
                      r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b|"
                      r"[一二三四五六七八九十两几数]+[十百千万亿]+", re.IGNORECASE)
 _MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
@@ -101,6 +101,7 @@ class QuestionInfo:
     versions: list[str] = field(default_factory=list)
     meta: str | None = None
     latest: bool = False
+    core: str = ""  # the question without the periods it names
 
     def forms(self, entity: str) -> list[str]:
         """The surface forms that count as a mention of an entity (its aliases included)."""
@@ -142,7 +143,8 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
         kinds.discard("person")  # "Who has more users, A or B?" compares A and B
     english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
     translated = glossary.translate_terms(question) if chinese else []
-    content = terms(glossary.rewrite(question)) + [t for n in names for t in terms(n)] + \
+    core = without_periods(question)  # what is asked apart from when: periods are matched by their own signals
+    content = terms(glossary.rewrite(core)) + [t for n in names for t in terms(n)] + \
         [t for w in translated for t in terms(w)]
     size = 0
     match = re.search(r"\b(two|three|four|five|six|\d)\b|[两三四五]", question, re.IGNORECASE)
@@ -154,7 +156,7 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
                 and m.group().split()[0].lower() not in _QUESTION_WORDS | _CALENDAR_WORDS]
     variants = {n: glossary.forms(n) for n in names}
     return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size, found, variants,
-                        versions, meta_kind(question), asks_latest(question))
+                        versions, meta_kind(question), asks_latest(question), core)
 
 
 def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
@@ -173,7 +175,8 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
             if kind == "money" and not spans:  # a price may be in credits or points: any number will do
-                spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked]
+                spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked
+                         and not _YEAR_ONLY.fullmatch(m.group())]
             return [m.span() for m in spans]
     return None
 

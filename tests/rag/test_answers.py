@@ -92,8 +92,7 @@ def test_every_citation_is_the_exact_source_text(service, item):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("Which has more paying users, Jimeng or Keling?", marks=pytest.mark.xfail(
-        strict=True, reason="known gap (issue 9): the side whose name is in the previous sentence scores too low")),
+    "Which has more paying users, Jimeng or Keling?",
     "Who has more users, Dreamina or Kling?",
     "What is the difference in paying users between Jimeng and Kling?"])
 def test_comparison_phrasings_cite_one_sentence_per_side(service, question):
