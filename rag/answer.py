@@ -15,6 +15,7 @@ from rag.metadata import metadata_answer
 from rag.question import QuestionInfo
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
+from rag.softmatch import WordVectors, asked_words, soft_covers
 
 NOT_COVERED = "The documents don't say. The closest passages are listed as related, not as an answer."
 
@@ -26,7 +27,7 @@ class AnswerParams:
     threshold: float | None = None
     threshold_cjk: float | None = None
     pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
-    period_relief: float = 0.6  # a passage naming the asked period needs only this share of the threshold
+    period_relief: float = 1.0  # share of the threshold a passage naming the asked period needs (1: no relief)
     max_chars: int = 420
     depth: int = 80
 
@@ -49,14 +50,20 @@ class Scored:
 class ExtractiveAnswerer:
     """Picks the sentences that answer a question and turns them into verified citations."""
 
-    def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None):
+    def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None,
+                 word_vectors: WordVectors | None = None):
         self.params = params or AnswerParams()
         self.combiner = combiner or Combiner.load()
+        self.word_vectors = word_vectors  # soft matching of asked words (exact matches only when None)
 
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
         ctx = features.context(info, evidence, view.sentence_lex.weight)
+        names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
+        covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
+                             self.word_vectors)
+        ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
         unknown = _unknown_entity(info, view)
@@ -96,7 +103,7 @@ class ExtractiveAnswerer:
         pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and _holds_what_was_asked(info, s)]
         if any(s.row.get("period_hit") for s in pool):
             pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
-            pool.sort(key=lambda s: (-s.row.get("period_hit", 0.0), -s.score))
+            # (order stays by score: naming the period is one of the fitted signals, not a trump card)
         if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
             sides = self._sides(info, pool, cutoff)  # each side's sentence names only its side: a lower bar
             if len(sides) >= 2:
@@ -260,7 +267,8 @@ def _is_about(scored: Scored, forms: list[str], others: list[str], info: Questio
     own = scored.sentence.text
     if any(_mentions(own, f) for f in forms):
         return True
-    return any(_mentions(scored.window_text, f) for f in forms) and not any(
+    before = scored.evidence.before if scored.evidence is not None else ""  # names come from before, never after
+    return any(_mentions(f"{before} {own}", f) for f in forms) and not any(
         _mentions(own, f) for o in others for f in info.forms(o))
 
 
