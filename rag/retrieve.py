@@ -134,11 +134,11 @@ def _spans(ids, documents, metadatas) -> list[Span]:
     return sorted(spans, key=lambda s: (s.doc_id, s.start))
 
 
-def _chunk_spans(folder: Path, store: VersionStore) -> list[Span]:
-    """Chunk records of a version: its chunk file, or (versions built before it existed) its chunk collection."""
-    path = folder / "chunks.jsonl"
+def _record_spans(folder: Path, store: VersionStore, kind: str) -> list[Span]:
+    """Records of a version: its `<kind>.jsonl` file, or (versions built before it existed) its collection."""
+    path = folder / f"{kind}.jsonl"
     if not path.exists():
-        records = store.get_all("chunks")
+        records = store.get_all(kind)
         return _spans(records.ids, records.documents, records.metadatas)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return _spans([r["id"] for r in rows], [r["text"] for r in rows], [r["meta"] for r in rows])
@@ -152,13 +152,13 @@ class IndexView:
         self.store: VersionStore = versions.open(version)
         self.manifest = versions.manifest(version)
         self.folder: Path = versions.folder(version)
-        records = self.store.get_all("sentences")
-        self.sentences = _spans(records.ids, records.documents, records.metadatas)
-        self.chunks = _chunk_spans(self.folder, self.store)
+        self.sentences = _record_spans(self.folder, self.store, "sentences")
+        self.chunks = _record_spans(self.folder, self.store, "chunks")
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
-        self.sentence_lex = LexicalIndex([s.text for s in self.sentences])
-        self.sentence_terms = {s.id: frozenset(terms(s.text)) for s in self.sentences}
+        tokenized = [terms(s.text) for s in self.sentences]  # once: BM25 and the answer features share them
+        self.sentence_lex = LexicalIndex([s.text for s in self.sentences], tokenized)
+        self.sentence_terms = {s.id: frozenset(t) for s, t in zip(self.sentences, tokenized)}
         self.sentence_cjk = [has_cjk(s.text) for s in self.sentences]
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
         self._chunk_starts: dict[str, list[tuple[int, int]]] = {}
