@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,7 @@ def make_room(order: list[int], cjk: Sequence[bool], question_cjk: bool,
     return rest
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A sentence or chunk of the loaded index."""
 
@@ -128,8 +129,10 @@ class Candidate:
 
 
 def _spans(ids, documents, metadatas) -> list[Span]:
-    spans = [Span(rid, m["doc_id"], m["source"], m.get("title", ""), m.get("date", ""), m["start"], m["end"], text,
-                  m.get("section", ""), m.get("kind", "body"))
+    shared = sys.intern  # a document's fields repeat on every one of its records: one copy each
+    spans = [Span(rid, shared(m["doc_id"]), shared(m["source"]), shared(m.get("title", "")),
+                  shared(m.get("date", "")), m["start"], m["end"], text, shared(m.get("section", "")),
+                  m.get("kind", "body"))
              for rid, text, m in zip(ids, documents, metadatas)]
     return sorted(spans, key=lambda s: (s.doc_id, s.start))
 
