@@ -53,6 +53,14 @@ class Components:
         return load_multilingual(self.settings.multilingual_model)
 
     @cached_property
+    def word_vectors(self):
+        """Word vectors for soft matching of asked words: the multilingual model's, cached (None when it is off)."""
+        from rag.softmatch import WordVectors
+
+        model = self.multilingual
+        return None if model is None else WordVectors(model)
+
+    @cached_property
     def versions(self) -> IndexVersions:
         """The index versions under the data folder."""
         return IndexVersions(self.settings.data_dir, self.settings.chroma_url)
@@ -77,7 +85,8 @@ class Components:
         """The question-answering service, with the answerer the settings choose (extractive, or generative)."""
         s = self.settings
         scorer = ExtractiveAnswerer(AnswerParams(threshold=s.abstain_threshold,
-                                                 threshold_cjk=s.abstain_threshold_chinese))
+                                                 threshold_cjk=s.abstain_threshold_chinese),
+                                    word_vectors=self.word_vectors)
         search = SentenceSearch(HybridRetriever(self.query_embedder, self.query_multilingual), scorer, self.glossary)
         answerer, conversations = Extractive(scorer), Conversations(self.glossary, s.conversation_turns,
                                                                     s.conversation_ttl_seconds)

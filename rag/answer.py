@@ -15,6 +15,7 @@ from rag.metadata import metadata_answer
 from rag.question import QuestionInfo
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
+from rag.softmatch import WordVectors, asked_words, soft_covers
 
 NOT_COVERED = "The documents don't say. The closest passages are listed as related, not as an answer."
 
@@ -49,14 +50,20 @@ class Scored:
 class ExtractiveAnswerer:
     """Picks the sentences that answer a question and turns them into verified citations."""
 
-    def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None):
+    def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None,
+                 word_vectors: WordVectors | None = None):
         self.params = params or AnswerParams()
         self.combiner = combiner or Combiner.load()
+        self.word_vectors = word_vectors  # soft matching of asked words (exact matches only when None)
 
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
         ctx = features.context(info, evidence, view.sentence_lex.weight)
+        names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
+        covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
+                             self.word_vectors)
+        ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
         unknown = _unknown_entity(info, view)

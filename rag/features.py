@@ -21,12 +21,13 @@ FEATURES = ("dense", "multilingual", "sim_gap", "rr_dense", "rr_bm25", "rr_multi
             "fused", "cover", "cover_window", "cover_gap", "type_match", "type_missing", "focus_near",
             "entity_missing", "entity_missing_sentence", "entity_missing_doc", "version_missing", "period_hit",
             "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity",
-            "entity_all_missing")
+            "entity_all_missing", "soft_cover", "worst_gap")
 # The answerability gate sees the ranker's probability, its gap to the best candidate, and the signals that
 # say whether the passage holds what was asked.
 GATE_FEATURES = ("rank_prob", "rank_gap", "entity_missing", "entity_missing_sentence", "entity_missing_doc",
                  "rival_entity", "type_match", "type_missing", "focus_near", "cover", "cover_window", "dense",
-                 "multilingual", "period_hit", "period_clash", "version_missing", "cross_lingual", "agree")
+                 "multilingual", "period_hit", "period_clash", "version_missing", "cross_lingual", "agree", "soft_cover",
+                 "worst_gap")
 TOP = 5  # a retriever "agrees" when it ranks the sentence in its top TOP
 
 
@@ -93,10 +94,13 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     context_terms, context_text = _borrowable(info, ev, own)
     rival = _rival(info, ev.text, own)
     matches = answer_type_matches(info, ev.text)
+    soft = ctx.extra.get("soft", {}).get(ev.key)
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
     asked = periods.periods(info.text, periods.doc_year(ev.date))
-    hit, clash = periods.match(asked, periods.periods(f"{ev.before} {ev.text} {ev.section}",
-                                                      periods.doc_year(ev.date)))
+    # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
+    mentioned = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date)) or \
+        periods.periods(ev.title, periods.doc_year(ev.date))
+    hit, clash = periods.match(asked, mentioned)
     values = {
         "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
         "sim_gap": ctx.best_sim - _sim(ev),
@@ -105,7 +109,10 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "cover": cover, "cover_window": cover_window, "cover_gap": ctx.best_cover - cover,
         "type_match": float(matches is True), "type_missing": float(matches is False),
         "focus_near": float(bool(matches) and focused(info, ev.text, ctx.focus)),
-        "entity_missing": _missing(info, own, ev.text) if rival else _missing(info, context_terms, context_text),
+        # A sentence that names someone else may still take the asked name from the sentence just before it
+        # ("it was renamed ..."), not from further away.
+        "entity_missing": _missing(info, own | _terms(ev.before), f"{ev.text} {ev.before}") if rival
+        else _missing(info, context_terms, context_text),
         "entity_missing_sentence": _missing(info, own, ev.text),
         "entity_missing_doc": _missing(info, window | ev.doc_terms, window_text + " " + ev.doc_text),
         "version_missing": _versions_missing(info, window_text),
@@ -116,6 +123,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "short": float(len(words(ev.text)) < 8),
         "rival_entity": float(rival),
         "entity_all_missing": float(_all_missing(info, context_terms, context_text)),
+        "soft_cover": soft.cover if soft is not None else cover,
+        "worst_gap": soft.worst_gap if soft is not None else 0.0,
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
@@ -223,11 +232,25 @@ def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
 
 
 def _versions_missing(info: QuestionInfo, raw: str) -> float:
-    """1 when the question names a version or model number the text does not."""
-    if not info.versions:
-        return 0.0
-    low = raw.lower()
-    return float(any(v.lower() not in low and v.split()[-1].lower() not in low for v in info.versions))
+    """1 when the question names a version or model number the text does not (as a whole number, not a digit of
+    a larger one; when it names the versioned name too, not only as another name's version)."""
+    return float(any(not _has_version(v, raw) for v in info.versions))
+
+
+def _has_version(version: str, raw: str) -> bool:
+    parts = re.match(r"(?:([A-Za-z]+)[- ]?)?(\d+(?:\.\d+)*[A-Za-z]*)$", version)
+    if parts is None:
+        return version.lower() in raw.lower()
+    name, number = parts.group(1), parts.group(2)
+    hits = [m for m in re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d])(?!\.\d)", raw, re.IGNORECASE)]
+    if not hits or not name or not any(ch.isupper() for ch in name[:1]):
+        return bool(hits)
+    # Another name's version ("Other 3.0") does not count; the asked name's, a bare one or one after Chinese does.
+    for m in hits:
+        before = re.search(r"([A-Za-z][\w’'-]*)[- ]?$", raw[:m.start()])
+        if before is None or before.group(1).lower() == name.lower() or not before.group(1)[:1].isupper():
+            return True
+    return False
 
 
 def _cover(ctx: QuestionContext, term_set) -> float:

@@ -94,6 +94,27 @@ def periods(text: str, doc_year: int | None = None) -> list[Period]:
     return found
 
 
+_SPAN_WORDS = re.compile(r"\b(?:for\s+)?(?:the\s+)?(?:three|six|nine|twelve|3|6|9|12)\s+months\s+(?:ended|ending|to)\b|"
+                         r"\b(?:in|during|for|of)\s+(?=(?:the\s+)?(?:Q[1-4]|first|second|third|fourth|1st|2nd|3rd|4th|"
+                         r"H[12]|(?:19|20)\d{2}|" + "|".join(_MONTHS) + r")\b)", re.IGNORECASE)
+
+
+def without_periods(text: str) -> str:
+    """The text with the periods it names taken out: what is asked, apart from when ("revenue in Q3 2024" ->
+    "revenue"); time is matched by the period signals, not as words to cover."""
+    spans = [m.span() for p in (*_QUARTER, *_HALF, _MONTH, _CJK_MONTH, _BARE_YEAR, _RELATIVE, _SPAN_WORDS)
+             for m in p.finditer(text) if m.group().strip() and not (p is _MONTH and m.group().lower() == "may")]
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            out.append(text[last:start])
+            last = end
+        elif end > last:
+            last = end
+    out.append(text[last:])
+    return re.sub(r"\s+", " ", " ".join(out)).strip()
+
+
 def relative(text: str) -> bool:
     """True when the text names a year relative to when it was written ('last year')."""
     return bool(_RELATIVE.search(text))

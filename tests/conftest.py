@@ -86,7 +86,9 @@ def build_service(versions, embedder, multilingual, glossary, params=None, answe
     from rag.retrieve import HybridRetriever
     from rag.service import QAService
 
-    scorer = ExtractiveAnswerer(params)
+    from rag.softmatch import WordVectors
+
+    scorer = ExtractiveAnswerer(params, word_vectors=WordVectors(multilingual) if multilingual is not None else None)
     search = SentenceSearch(HybridRetriever(embedder, multilingual), scorer, glossary)
     extractive = Extractive(scorer)
     return QAService(versions, search, answerer(extractive) if answerer else extractive, **kwargs)

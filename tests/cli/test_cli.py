@@ -26,8 +26,6 @@ def test_bad_questions_get_one_clear_line_and_exit_2(tmp_path, question, problem
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="known gap (issue 9): without the glossary's bilingual term list the fitted "
-                   "threshold withholds this Chinese question; see README, How answers are chosen")
 def test_ask_json_and_non_english(built_data_dir):
     proc = reelqa("ask", "可灵有多少付费用户？", "--json", data_dir=built_data_dir)
     assert proc.returncode == 0, proc.stderr

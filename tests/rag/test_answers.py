@@ -73,8 +73,6 @@ def test_abstains_when_nothing_supports_an_answer(service, question):
     assert "documents don't say" in answer.answer and answer.related
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 9): the fitted threshold withholds the Chinese question; "
-                   "see README, How answers are chosen")
 def test_alias_and_chinese_questions_find_the_keling_passage(service):
     for question in ("How many paying users does Kling have?", "可灵有多少付费用户？"):
         answer = service.ask(question)
@@ -94,11 +92,9 @@ def test_every_citation_is_the_exact_source_text(service, item):
 
 
 @pytest.mark.parametrize("question", [
-    pytest.param("Which has more paying users, Jimeng or Keling?", marks=pytest.mark.xfail(
-        strict=True, reason="known gap (issue 9): the side whose name is in the previous sentence scores too low")),
+    "Which has more paying users, Jimeng or Keling?",
     "Who has more users, Dreamina or Kling?",
-    pytest.param("What is the difference in paying users between Jimeng and Kling?", marks=pytest.mark.xfail(
-        strict=True, reason="known gap (issue 9): the side whose name is in the previous sentence scores too low"))])
+    "What is the difference in paying users between Jimeng and Kling?"])
 def test_comparison_phrasings_cite_one_sentence_per_side(service, question):
     answer = service.ask(question)
     assert answer.answered and len(answer.citations) == 2

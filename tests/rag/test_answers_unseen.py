@@ -98,8 +98,6 @@ def test_publication_date_comes_from_metadata(unseen):
     assert answer.answered and "2024-08-20" in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (issue 9): the right sentence ranks first but under the fitted "
-                   "threshold (false abstention); see README, How answers are chosen")
 def test_paraphrase_is_answered(unseen):
     answer = unseen.ask("What does a monthly Nimbus subscription cost?")
     assert answer.answered and "69 yuan" in answer.answer
