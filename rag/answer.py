@@ -27,7 +27,7 @@ class AnswerParams:
     threshold: float | None = None
     threshold_cjk: float | None = None
     pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
-    period_relief: float = 0.6  # a passage naming the asked period needs only this share of the threshold
+    period_relief: float = 1.0  # share of the threshold a passage naming the asked period needs (1: no relief)
     max_chars: int = 420
     depth: int = 80
 
@@ -103,7 +103,7 @@ class ExtractiveAnswerer:
         pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and _holds_what_was_asked(info, s)]
         if any(s.row.get("period_hit") for s in pool):
             pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
-            pool.sort(key=lambda s: (-s.row.get("period_hit", 0.0), -s.score))
+            # (order stays by score: naming the period is one of the fitted signals, not a trump card)
         if ("compare" in info.kinds or "list" in info.kinds) and len(info.names) >= 2:
             sides = self._sides(info, pool, cutoff)  # each side's sentence names only its side: a lower bar
             if len(sides) >= 2:
@@ -267,7 +267,8 @@ def _is_about(scored: Scored, forms: list[str], others: list[str], info: Questio
     own = scored.sentence.text
     if any(_mentions(own, f) for f in forms):
         return True
-    return any(_mentions(scored.window_text, f) for f in forms) and not any(
+    before = scored.evidence.before if scored.evidence is not None else ""  # names come from before, never after
+    return any(_mentions(f"{before} {own}", f) for f in forms) and not any(
         _mentions(own, f) for o in others for f in info.forms(o))
 
 

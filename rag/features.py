@@ -101,6 +101,9 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     mentioned = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date)) or \
         periods.periods(ev.title, periods.doc_year(ev.date))
     hit, clash = periods.match(asked, mentioned)
+    dated = periods.doc_period(ev.date)
+    if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
+        hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
     values = {
         "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
         "sim_gap": ctx.best_sim - _sim(ev),
@@ -209,8 +212,32 @@ def _borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[
         part_terms = _terms(part)
         if _rival(info, _expose_opening_name(part, ev.doc_text), part_terms):
             break
+        if part is not ev.before and any(mentions(f, part_terms, part) and not _dominant(f, ev.doc_text)
+                                         for e in info.entities for f in info.forms(e)):
+            break  # a heading or title lends a name only when the document is mostly about it
         found, text = found | part_terms, f"{text} {part}"
     return found, text
+
+
+def _dominant(name: str, doc_text: str) -> bool:
+    """True when a name is among the document's most mentioned names (at least half as often as the most
+    mentioned one), so a heading or title naming it speaks for the whole text."""
+    counts = _name_counts(doc_text)
+    if not counts:
+        return True
+    own = doc_text.count(name) if has_cjk(name) else len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", doc_text))
+    return own * 2 >= max(counts.values())
+
+
+@lru_cache(maxsize=256)
+def _name_counts(doc_text: str) -> dict[str, int]:
+    """How often each capitalized word (not at a sentence start) occurs in a document."""
+    counts: dict[str, int] = {}
+    for m in _NAME.finditer(doc_text):
+        word = m.group()
+        if word.lower() not in _CALENDAR and not word.isupper():
+            counts[word] = counts.get(word, 0) + 1
+    return counts
 
 
 def _expose_opening_name(text: str, doc_text: str) -> str:
@@ -228,7 +255,22 @@ def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
         return False
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
     return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
-               for m in _NAME.finditer(text))
+               and not _attached(text, m.start()) for m in _NAME.finditer(text))
+
+
+# A name after one of these is where or what something is about (a place, an event, an owner, a platform), not
+# someone else the sentence is about: "shown at the X Forum in Y", "built on X", "president of X".
+_ATTACHING = frozenset(["in", "at", "on", "of", "for", "from", "across", "inside", "outside", "within", "near", "into", "via", "with", "under"])
+
+
+def _attached(text: str, start: int) -> bool:
+    """True when the capitalized run holding position `start` follows an attaching preposition."""
+    before = text[:start].split()
+    while before and re.fullmatch(r"[A-Z][\w’'-]*[A-Za-z0-9]", before[-1]):  # back to the start of the run
+        before.pop()
+    while before and before[-1].lower() in ("the", "a", "an"):
+        before.pop()
+    return bool(before) and before[-1].lower() in _ATTACHING
 
 
 def _versions_missing(info: QuestionInfo, raw: str) -> float:

@@ -134,12 +134,29 @@ def fit_both(samples: list[Sample], l2: float, listwise: bool = False) -> Combin
     return ranker
 
 
+def document_group(item: dict) -> str:
+    """The document (or question set) a gold question belongs to, from its id: "doc-07" -> "doc", "x12" -> "x"."""
+    qid = str(item.get("id", ""))
+    return qid.rsplit("-", 1)[0] if "-" in qid else qid.rstrip("0123456789") or qid
+
+
+def document_folds(samples: list[Sample]) -> list[list[Sample]]:
+    """Two folds that never split a document's questions, so a fold is scored on documents it was not fitted on
+    (as the check half is); alternate questions when there are fewer than four documents."""
+    groups = sorted({document_group(s.item) for s in samples})
+    if len(groups) < 4:
+        return [samples[0::2], samples[1::2]]
+    first = set(groups[0::2])
+    return [[s for s in samples if document_group(s.item) in first],
+            [s for s in samples if document_group(s.item) not in first]]
+
+
 def fit_and_calibrate(samples: list[Sample], configs=((3.0, False), (10.0, False), (3.0, True), (10.0, True))
                       ) -> tuple[Combiner, dict]:
-    """Choose the ranker (pointwise or listwise) and its L2 strength by 2-fold cross-validation over questions,
+    """Choose the ranker (pointwise or listwise) and its L2 strength by 2-fold cross-validation over documents,
     fit on all, calibrate the thresholds."""
     params = AnswerParams()  # thresholds unset: each trial combiner's own
-    folds = [samples[0::2], samples[1::2]]
+    folds = document_folds(samples)
     cv = {}
     for l2, listwise in configs:
         total = 0.0

@@ -170,15 +170,26 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
                           ("title", _TITLE)):
         if kind in info.kinds:
             spans = [m for m in pattern.finditer(text) if m.group().lower() not in asked]
-            if kind in ("money", "number"):  # a year is when, not how many
-                spans = [m for m in spans if not _YEAR_ONLY.fullmatch(m.group())]
+            if kind in ("money", "number"):  # a year, a day of a month or a version is not how many
+                spans = [m for m in spans if _is_quantity(text, m)]
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
             if kind == "money" and not spans:  # a price may be in credits or points: any number will do
                 spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked
-                         and not _YEAR_ONLY.fullmatch(m.group())]
+                         and _is_quantity(text, m)]
             return [m.span() for m in spans]
     return None
+
+
+_DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+                           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+$")
+
+
+def _is_quantity(text: str, match: re.Match) -> bool:
+    """False for a number that is a year or the day of a month ("April 27"): when, not how many."""
+    value = match.group()
+    return not (_YEAR_ONLY.fullmatch(value) or re.fullmatch(r"\d{1,2}", value) and _DAY_OF_MONTH.search(
+        text[:match.start()]))
 
 
 def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
