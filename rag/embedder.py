@@ -1,6 +1,7 @@
 """Sentence embedders: one loaded model, shared by every caller, safe across threads."""
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -57,11 +58,14 @@ class SentenceTransformerEmbedder:
                               "set REELQA_EMBEDDING_MODEL to a local sentence-transformers folder"
                               + ("" if backend == "torch" else " or REELQA_EMBEDDING_BACKEND=torch")) from None
         self.max_tokens = int(self._model.max_seq_length or 256) - 2
-        self._tokenizer = self._model.tokenizer
-        self._lock = threading.Lock()
+        # The ONNX backend splits with its own word pieces; sentence-transformers with its tokenizer.
+        self._offsets = getattr(self._model, "token_offsets", None) or self._tokenizer_offsets
+        # ONNX Runtime sessions and the tokenizers library run concurrent calls safely (one core each);
+        # torch models are used by one caller at a time.
+        self._lock = threading.Lock() if backend == "torch" else contextlib.nullcontext()
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Encode texts as normalized vectors; one caller at a time uses the model."""
+        """Encode texts as normalized vectors (torch: one caller at a time; ONNX: callers run at once)."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
@@ -78,7 +82,10 @@ class SentenceTransformerEmbedder:
 
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the word-piece tokens the model would see."""
-        encoded = self._tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+        return self._offsets(text)
+
+    def _tokenizer_offsets(self, text: str) -> list[tuple[int, int]]:
+        encoded = self._model.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
         return [tuple(span) for span in encoded["offset_mapping"]]
 
 
@@ -116,9 +123,7 @@ def _load_onnx(path: Path, backend: str, cache_dir: Path | None, threads: int):
     """A mean-pooling, normalizing MiniLM-style model run by ONNX Runtime (exported locally on first use)."""
     import json
 
-    from transformers import AutoTokenizer
-
-    from rag.onnx_backend import OnnxSentenceEncoder, exported_model
+    from rag.onnx_backend import OnnxSentenceEncoder, WordPieces, exported_model
 
     pooling = json.loads((path / "1_Pooling" / "config.json").read_text())
     if not pooling.get("pooling_mode_mean_tokens"):
@@ -126,7 +131,7 @@ def _load_onnx(path: Path, backend: str, cache_dir: Path | None, threads: int):
     max_length = json.loads((path / "sentence_bert_config.json").read_text()).get("max_seq_length", 256)
     cache = Path(cache_dir) if cache_dir else default_onnx_cache()
     onnx_file = exported_model(path, cache, int8=backend == "onnx-int8")
-    return OnnxSentenceEncoder(onnx_file, AutoTokenizer.from_pretrained(str(path)), max_length, threads)
+    return OnnxSentenceEncoder(onnx_file, WordPieces(path / "tokenizer.json", max_length), max_length, threads)
 
 
 class UseMultilingualEmbedder:

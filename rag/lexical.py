@@ -53,9 +53,10 @@ def terms(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over a list of texts, plus the inverse document frequency of each term."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], tokenized: list[list[str]] | None = None):
+        """Index texts (or their `terms`, when the caller already has them)."""
         self.size = len(texts)
-        tokenized = [terms(t) for t in texts]
+        tokenized = [terms(t) for t in texts] if tokenized is None else tokenized
         self._bm25 = bm25s.BM25()
         self._vocab = {t for doc in tokenized for t in doc}
         if texts:

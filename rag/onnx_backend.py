@@ -77,10 +77,38 @@ def exported_model(model_path: Path, cache_dir: Path, int8: bool) -> Path:
     return wanted
 
 
+class WordPieces:
+    """The model's own tokenizer.json, run by the tokenizers library (transformers would import torch: ~300 MB)."""
+
+    def __init__(self, tokenizer_file: Path, max_length: int):
+        from tokenizers import Tokenizer
+
+        # Two instances configured once: changing truncation per call is not thread-safe in tokenizers.
+        self._plain = Tokenizer.from_file(str(tokenizer_file))
+        self._plain.no_truncation()
+        self._plain.no_padding()
+        self._padded = Tokenizer.from_file(str(tokenizer_file))
+        self._padded.enable_truncation(max_length=max_length)
+        pad = self._padded.padding or {}
+        self._padded.enable_padding(pad_id=pad.get("pad_id", 0), pad_type_id=pad.get("pad_type_id", 0),
+                                    pad_token=pad.get("pad_token", "[PAD]"))
+
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the word pieces of a text (no special tokens)."""
+        return [(int(a), int(b)) for a, b in self._plain.encode(text, add_special_tokens=False).offsets]
+
+    def batch(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Padded, truncated model inputs for a batch of texts."""
+        encoded = self._padded.encode_batch(texts)
+        return {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
+
+
 class OnnxSentenceEncoder:
     """Mean-pooled, L2-normalized sentence vectors from an ONNX token-vector model (as MiniLM's pipeline does)."""
 
-    def __init__(self, onnx_file: Path, tokenizer, max_length: int, threads: int = 1):
+    def __init__(self, onnx_file: Path, tokenizer: WordPieces, max_length: int, threads: int = 1):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -91,6 +119,10 @@ class OnnxSentenceEncoder:
         self.max_seq_length = max_length
         self._width = int(self._session.get_outputs()[0].shape[-1]) if \
             isinstance(self._session.get_outputs()[0].shape[-1], int) else 0
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the word-piece tokens the model would see."""
+        return self.tokenizer.offsets(text)
 
     def get_embedding_dimension(self) -> int:
         """Vector width."""
@@ -109,9 +141,8 @@ class OnnxSentenceEncoder:
         return out
 
     def _batch(self, texts: list[str]) -> np.ndarray:
-        encoded = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
-                                  return_tensors="np")
-        feed = {k: encoded[k].astype(np.int64) for k in INPUTS}
+        encoded = self.tokenizer.batch(texts)
+        feed = {k: encoded[k] for k in INPUTS}
         tokens = self._session.run(None, feed)[0]
         mask = feed["attention_mask"][..., None].astype(np.float32)
         pooled = (tokens * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,7 @@ def make_room(order: list[int], cjk: Sequence[bool], question_cjk: bool,
     return rest
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A sentence or chunk of the loaded index."""
 
@@ -128,17 +129,19 @@ class Candidate:
 
 
 def _spans(ids, documents, metadatas) -> list[Span]:
-    spans = [Span(rid, m["doc_id"], m["source"], m.get("title", ""), m.get("date", ""), m["start"], m["end"], text,
-                  m.get("section", ""), m.get("kind", "body"))
+    shared = sys.intern  # a document's fields repeat on every one of its records: one copy each
+    spans = [Span(rid, shared(m["doc_id"]), shared(m["source"]), shared(m.get("title", "")),
+                  shared(m.get("date", "")), m["start"], m["end"], text, shared(m.get("section", "")),
+                  m.get("kind", "body"))
              for rid, text, m in zip(ids, documents, metadatas)]
     return sorted(spans, key=lambda s: (s.doc_id, s.start))
 
 
-def _chunk_spans(folder: Path, store: VersionStore) -> list[Span]:
-    """Chunk records of a version: its chunk file, or (versions built before it existed) its chunk collection."""
-    path = folder / "chunks.jsonl"
+def _record_spans(folder: Path, store: VersionStore, kind: str) -> list[Span]:
+    """Records of a version: its `<kind>.jsonl` file, or (versions built before it existed) its collection."""
+    path = folder / f"{kind}.jsonl"
     if not path.exists():
-        records = store.get_all("chunks")
+        records = store.get_all(kind)
         return _spans(records.ids, records.documents, records.metadatas)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return _spans([r["id"] for r in rows], [r["text"] for r in rows], [r["meta"] for r in rows])
@@ -152,13 +155,13 @@ class IndexView:
         self.store: VersionStore = versions.open(version)
         self.manifest = versions.manifest(version)
         self.folder: Path = versions.folder(version)
-        records = self.store.get_all("sentences")
-        self.sentences = _spans(records.ids, records.documents, records.metadatas)
-        self.chunks = _chunk_spans(self.folder, self.store)
+        self.sentences = _record_spans(self.folder, self.store, "sentences")
+        self.chunks = _record_spans(self.folder, self.store, "chunks")
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
-        self.sentence_lex = LexicalIndex([s.text for s in self.sentences])
-        self.sentence_terms = {s.id: frozenset(terms(s.text)) for s in self.sentences}
+        tokenized = [terms(s.text) for s in self.sentences]  # once: BM25 and the answer features share them
+        self.sentence_lex = LexicalIndex([s.text for s in self.sentences], tokenized)
+        self.sentence_terms = {s.id: frozenset(t) for s, t in zip(self.sentences, tokenized)}
         self.sentence_cjk = [has_cjk(s.text) for s in self.sentences]
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
         self._chunk_starts: dict[str, list[tuple[int, int]]] = {}

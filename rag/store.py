@@ -82,6 +82,12 @@ class VersionStore:
         for i in range(0, len(ids), batch):
             col.delete(ids=ids[i:i + batch])
 
+    def relabel(self, kind: str, ids: list[str], metadatas: list[dict], batch: int = 1000) -> None:
+        """Replace the metadata of existing records (their texts and vectors stay)."""
+        col = self.collection(kind)
+        for i in range(0, len(ids), batch):
+            col.update(ids=ids[i:i + batch], metadatas=metadatas[i:i + batch])
+
     def get_all(self, kind: str, embeddings: bool = False, batch: int = 2000) -> Records:
         """Every record of a collection, paged."""
         col = self.collection(kind)
