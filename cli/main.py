@@ -245,6 +245,13 @@ def run() -> None:
     except KeyboardInterrupt:
         print("reelqa: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:
+        from cli.progress import interrupted
+
+        if not interrupted(exc):  # Ctrl-C inside library code may surface as another error: still Ctrl-C
+            raise
+        print("reelqa: interrupted", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

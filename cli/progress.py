@@ -93,6 +93,19 @@ def build_progress(as_json: bool = False, stream: TextIO | None = None, interval
                 yield update
         else:
             yield JsonLines(stream, interval)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not interrupted(exc):
+            raise
         raise BuildInterrupted("interrupted; the half-built index version was discarded and the live index "
                                "is unchanged") from None
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """True for Ctrl-C, also when it struck inside library code that then failed with another error (a thread
+    pool's lock can raise RuntimeError while handling it)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False

@@ -106,3 +106,17 @@ def test_ctrl_c_mid_build_leaves_the_live_index_untouched(tmp_path, built_data_d
     assert "Traceback" not in rest
     assert (data / "index" / "CURRENT.json").read_text() == pointer_before
     assert sorted(p.name for p in (data / "index" / "versions").iterdir()) == versions_before
+
+
+def test_ctrl_c_that_surfaces_as_another_error_is_still_an_interruption():
+    # Ctrl-C inside a thread pool's lock handling can surface as "RuntimeError: release unlocked lock" whose
+    # context is the KeyboardInterrupt (seen in a fresh-clone run): it must still be the one-line interruption.
+    from cli.progress import BuildInterrupted, build_progress
+
+    with pytest.raises(BuildInterrupted), build_progress(as_json=True, stream=io.StringIO()):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("release unlocked lock")
+    with pytest.raises(ValueError), build_progress(as_json=True, stream=io.StringIO()):
+        raise ValueError("a real error stays itself")
