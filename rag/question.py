@@ -196,15 +196,3 @@ def answer_type_matches(info: QuestionInfo, text: str) -> bool | None:
     """Whether a sentence holds what the question asks for (None when the type sets no constraint)."""
     spans = typed_matches(info, text)
     return None if spans is None else bool(spans)
-
-
-def focused_match(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> bool:
-    """True when a typed answer sits within `reach` characters of a focus word of the question."""
-    from rag.lexical import fold
-    from rag.text import words
-
-    spans = typed_matches(info, text) or []
-    if not spans or not focus:
-        return False
-    hits = [m.start() for m in re.finditer(r"[\w'’-]+", text) if any(fold(w) in focus for w in words(m.group()))]
-    return any(abs(h - s) <= reach or abs(h - e) <= reach for s, e in spans for h in hits)

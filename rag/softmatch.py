@@ -11,21 +11,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
+from rag.embedder import Embedder
 from rag.lexical import STOPWORDS, fold
 from rag.text import has_cjk, words
 
 LOW, HIGH = 0.35, 0.70  # cosine at or below LOW counts as no match, at or above HIGH as a full match
 
-
-class Embedder(Protocol):
-    """Anything that turns texts into normalized vectors."""
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        """Normalized vectors, one row per text."""
 
 
 class WordVectors:
