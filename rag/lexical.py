@@ -10,7 +10,7 @@ import bm25s
 import snowballstemmer
 import numpy as np
 
-from rag.text import words
+from rag.text import CACHED_CHARS, tokenize, words
 
 STOPWORDS = frozenset("""a an the and or but of to in on at by for with from as is are was were be been being do does
 did has have had having it its this that these those there their they them he she his her i you we our what which who
@@ -45,9 +45,22 @@ def fold(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+TERMS_CACHE = 16384  # distinct short texts whose terms are kept (as for `words`: answers reread the same sentences)
+
+
 def terms(text: str) -> list[str]:
     """Content terms of a text: normalized words minus stop words, folded."""
-    return [fold(w) for w in words(text) if w not in STOPWORDS]
+    return list(_cached_terms(text)) if len(text) <= CACHED_CHARS else index_terms(text)
+
+
+@lru_cache(maxsize=TERMS_CACHE)
+def _cached_terms(text: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words(text) if w not in STOPWORDS)
+
+
+def index_terms(text: str) -> list[str]:
+    """`terms` without the caches (for one pass over many texts, e.g. loading an index)."""
+    return [fold(w) for w in tokenize(text) if w not in STOPWORDS]
 
 
 class LexicalIndex:
@@ -56,7 +69,7 @@ class LexicalIndex:
     def __init__(self, texts: list[str], tokenized: list[list[str]] | None = None):
         """Index texts (or their `terms`, when the caller already has them)."""
         self.size = len(texts)
-        tokenized = [terms(t) for t in texts] if tokenized is None else tokenized
+        tokenized = [index_terms(t) for t in texts] if tokenized is None else tokenized
         self._bm25 = bm25s.BM25()
         self._vocab = {t for doc in tokenized for t in doc}
         if texts:

@@ -54,8 +54,24 @@ def normalize(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3})", "", text)
 
 
+# Answers tokenize the same candidate sentences (and their neighbours) again and again: the tokens of the last
+# WORDS_CACHE distinct short texts are kept. Long texts (whole documents) are not: each is tokenized rarely.
+WORDS_CACHE = 16384
+CACHED_CHARS = 2000
+
+
 def words(text: str) -> list[str]:
     """Normalized word tokens: numbers kept whole, hyphenated words split, Chinese runs cut into words."""
+    return list(_cached_words(text)) if len(text) <= CACHED_CHARS else tokenize(text)
+
+
+@functools.lru_cache(maxsize=WORDS_CACHE)
+def _cached_words(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """`words` without the cache (for one pass over many texts, e.g. loading an index)."""
     out: list[str] = []
     for word in _WORD.findall(normalize(text)):
         if has_cjk(word[0]):
