@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.embedder import Embedder
-from rag.lexical import LexicalIndex, terms
+from rag.lexical import LexicalIndex, index_terms
 from rag.schemas import Passage
 from rag.store import IndexVersions, VersionStore
 from rag.text import has_cjk
@@ -158,16 +158,22 @@ class IndexView:
         self.sentences = _record_spans(self.folder, self.store, "sentences")
         self.chunks = _record_spans(self.folder, self.store, "chunks")
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
-        self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
-        tokenized = [terms(s.text) for s in self.sentences]  # once: BM25 and the answer features share them
+        tokenized = [index_terms(s.text) for s in self.sentences]
         self.sentence_lex = LexicalIndex([s.text for s in self.sentences], tokenized)
-        self.sentence_terms = {s.id: frozenset(t) for s, t in zip(self.sentences, tokenized)}
+        del tokenized
         self.sentence_cjk = [has_cjk(s.text) for s in self.sentences]
         self.has_multilingual = "sentences_ml" in self.manifest.get("counts", {})
         self._chunk_starts: dict[str, list[tuple[int, int]]] = {}
         for i, chunk in enumerate(self.chunks):
             self._chunk_starts.setdefault(chunk.doc_id, []).append((chunk.start, i))
         self._texts: dict[str, str] = {}
+        self._sizes: dict[str, int] = {}
+
+    def size(self, kind: str) -> int:
+        """Records in a collection of this version (counted once: a loaded version never changes)."""
+        if kind not in self._sizes:
+            self._sizes[kind] = self.store.count(kind)
+        return self._sizes[kind]
 
     def documents(self) -> dict[str, dict]:
         """Metadata of each indexed document, keyed by doc_id."""
@@ -270,7 +276,7 @@ class HybridRetriever:
                     found.setdefault(pos, cls._new(view, pos, neighbour_of=cand.pos))
 
     def _dense(self, view: IndexView, kind: str, vector: np.ndarray) -> list[tuple[int, float]]:
-        hits = view.store.query(kind, vector, self.depth)
+        hits = view.store.query(kind, vector, self.depth, view.size(kind))
         return [(view.sentence_pos[i], sim) for i, sim in hits if i in view.sentence_pos]
 
     def _lexical(self, view: IndexView, query: str) -> list[tuple[int, float]]:

@@ -111,10 +111,10 @@ class VersionStore:
         """Number of records in a collection."""
         return self.collection(kind).count()
 
-    def query(self, kind: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """(id, cosine similarity) of the k nearest records."""
+    def query(self, kind: str, vector: np.ndarray, k: int, size: int | None = None) -> list[tuple[str, float]]:
+        """(id, cosine similarity) of the k nearest records (`size`: the collection's count, when the caller knows it)."""
         col = self.collection(kind)
-        n = min(k, col.count())
+        n = min(k, col.count() if size is None else size)
         if n == 0:
             return []
         found = col.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
