@@ -84,6 +84,35 @@ def build_breakdown(name: str, r: dict) -> list[dict]:
     return rows
 
 
+def answer_time(name: str, r: dict) -> list[str]:
+    """Markdown: where one answer's time goes (stages in-process, and what HTTP adds), with the profile."""
+    prof = r.get("answer_profile")
+    if not prof:
+        return []
+    med, mean, labels = prof["median_ms"], prof["mean_ms"], prof["labels"]
+    total = mean["service_total"] + mean["record"] + mean["serialize"]
+    lines = [f"## Where one answer's time goes (`{name}`)", "",
+             (f"In-process, {prof['questions']} bench questions, after a warm-up pass (each stage timed around its "
+              f"calls; `python -m bench.answer_profile`). The service's own time per answer: median "
+              f"{med['service_total']} ms, mean {mean['service_total']} ms."), "",
+             "| stage | median ms | mean ms | share of the mean |", "|---|---|---|---|"]
+    for key, label in labels.items():
+        share = mean[key] / total if total else 0.0
+        lines.append(f"| {label} | {med[key]} | {mean[key]} | {share:.0%} |")
+    service = [t for ts in r["reelqa_serve"].get("service_s", {}).values() for t in ts]
+    client = [t for ts in r["reelqa_serve"]["latency_s"].values() for t in ts]
+    if service and len(service) == len(client):
+        extra = [c - s for c, s in zip(client, service)]
+        lines += ["", (f"Over HTTP (the sequential `POST /v1/ask` measurement above): client median {pct(client, 50)} ms, "
+                       f"of which the service's own `took_ms` median {pct(service, 50)} ms; everything around the "
+                       f"service (HTTP parsing, uvicorn, the compute-queue thread hop, the feedback record, JSON) "
+                       f"adds median {pct(extra, 50)} ms, p95 {pct(extra, 95)} ms per answer.")]
+    if prof.get("profile"):
+        lines += ["", "Profile of one pass over the questions (pyinstrument, 1 ms samples):", "", "```",
+                  prof["profile"], "```"]
+    return lines + [""]
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -125,6 +154,8 @@ def markdown(results: dict) -> str:
                       (f"{info['build_s']} s in all; stages (from the progress callback; the embedding stages "
                        f"overlap, sharing the cores): {stages or 'none'}. Main-thread profile:"), "",
                       "```", info["profile"], "```", ""]
+    for name, r in results["corpora"].items():
+        lines += answer_time(name, r)
     if results.get("profile"):
         lines += ["## Where a Chinese question's time goes", "", "```", results["profile"], "```", ""]
     versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
@@ -175,6 +206,9 @@ def _summary_latency(results: dict) -> None:
             lat = r[side]["latency_s"]
             r[side]["latency_ms"] = {k: {f"p{q}": pct(v, q) for q in (50, 90, 95, 99)} | {"n": len(v)}
                                      for k, v in lat.items()}
+        service = r["reelqa_serve"].pop("service_s", None)
+        if service:
+            r["reelqa_serve"]["service_took_ms"] = {k: {f"p{q}": pct(v, q) for q in (50, 95)} for k, v in service.items()}
         for level in r["reelqa_serve"]["concurrency"]:
             times = level.pop("latency_s")
             level["latency_ms"] = {f"p{q}": pct(times, q) for q in (50, 95)}

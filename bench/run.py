@@ -25,11 +25,11 @@ PACKAGES = ("torch", "sentence-transformers", "transformers", "chromadb", "langc
             "langchain-text-splitters", "langchain-huggingface", "langchain-chroma", "onnxruntime")
 
 
-def _probe(*args: str, env: dict | None = None) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.probe", *args], capture_output=True, text=True, cwd=ROOT,
+def _probe(*args: str, env: dict | None = None, module: str = "bench.probe") -> dict:
+    out = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT,
                          env=env, timeout=7200, check=False)
     if out.returncode != 0:
-        raise RuntimeError(f"bench.probe {args[0]} failed:\n{out.stderr[-3000:]}")
+        raise RuntimeError(f"{module} {args[0]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -65,8 +65,12 @@ def bench_corpus(name: str, pages: int | None, work: Path, cfg: dict) -> dict:
     print(f"[bench] {name}: reelqa serving", flush=True)
     reelqa_serve = measure_reelqa(corpus, work / name / "data", qs, cfg["repeat"], cfg["concurrency"],
                                   cfg["per_level"])
+    print(f"[bench] {name}: where one answer's time goes", flush=True)
+    answer_profile = _probe(str(work / name / "data"), str(corpus), str(work / name / "stock-questions.json"),
+                            env=env, module="bench.answer_profile")
     return {"files": len(documents), "stock_build": stock_build, "reelqa_build": reelqa_build,
-            "reelqa_update": reelqa_update, "stock_serve": stock_serve, "reelqa_serve": reelqa_serve}
+            "reelqa_update": reelqa_update, "stock_serve": stock_serve, "reelqa_serve": reelqa_serve,
+            "answer_profile": answer_profile}
 
 
 def machine() -> dict:

@@ -37,6 +37,16 @@ def ask(url: str, question: str, timeout: float = 60) -> tuple[int, float]:
         return exc.code, time.perf_counter() - start
 
 
+def ask_took(url: str, question: str, timeout: float = 60) -> tuple[float, float]:
+    """POST one question; (seconds at the client, the answer's own `took_ms` / 1000: the service's share)."""
+    body = json.dumps({"question": question}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        took = json.loads(response.read())["took_ms"] / 1000
+    return time.perf_counter() - start, took
+
+
 def reelqa_env(corpus: Path, data: Path) -> dict:
     """Environment of a benchmarked reelqa process (no rate limit, quiet logs, offline)."""
     return {**os.environ, "REELQA_CORPUS_DIR": str(corpus), "REELQA_DATA_DIR": str(data),
@@ -71,7 +81,14 @@ def measure_reelqa(corpus: Path, data: Path, qs: dict[str, list[str]], repeat: i
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         first = _wait_first_answer(proc, url, qs["english"][0])
-        latency = {lang: [ask(url, q)[1] for _ in range(repeat) for q in items] for lang, items in qs.items()}
+        latency: dict[str, list[float]] = {lang: [] for lang in qs}
+        service: dict[str, list[float]] = {lang: [] for lang in qs}
+        for lang, items in qs.items():
+            for _ in range(repeat):
+                for q in items:
+                    client, took = ask_took(url, q)
+                    latency[lang].append(client)
+                    service[lang].append(took)
         qfile = data / "bench-questions.json"
         qfile.write_text(json.dumps(qs["english"] + qs["chinese"]))
         levels = []
@@ -87,7 +104,7 @@ def measure_reelqa(corpus: Path, data: Path, qs: dict[str, list[str]], repeat: i
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    return {"start_to_first_answer_s": round(first - started, 2), "latency_s": latency,
+    return {"start_to_first_answer_s": round(first - started, 2), "latency_s": latency, "service_s": service,
             "concurrency": levels, "rss_mb": rss}
 
 

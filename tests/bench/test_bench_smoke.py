@@ -54,6 +54,11 @@ def test_bench_harness_writes_table_json_and_plots_with_every_row(tmp_path):
     assert results["meta"]["versions"]["langchain-huggingface"] and results["meta"]["machine"]["cores"] >= 1
     assert results["corpora"]["pydoc"]["files"] == 4  # the article and three pages
     assert "Where a Chinese question's time goes" in (out / "results.md").read_text()
+    profile = results["corpora"]["pydoc"]["answer_profile"]
+    assert set(profile["labels"]) <= set(profile["median_ms"]) and profile["median_ms"]["service_total"] > 0
+    assert profile["median_ms"]["scorer"] > 0 and profile["median_ms"]["embed_dense"] > 0
+    assert "Where one answer's time goes (`pydoc`)" in (out / "results.md").read_text()
+    assert results["corpora"]["pydoc"]["reelqa_serve"]["service_took_ms"]["english"]["p50"] > 0
 
     table = (out / "results.md").read_text()
     for row in rows:
