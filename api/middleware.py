@@ -70,6 +70,8 @@ class RequestContextMiddleware:
 
     @staticmethod
     def _log(scope: Scope, request_id: str, route: str, status: int, seconds: float) -> None:
+        if not ACCESS_LOG.isEnabledFor(logging.INFO):  # e.g. REELQA_LOG_LEVEL=WARNING: no line to build
+            return
         client = scope.get("client")
         line = {"ts": round(time.time(), 3), "event": "request", "request_id": request_id,
                 "method": scope["method"], "path": scope.get("path"), "route": route, "status": status,
