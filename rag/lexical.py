@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 import bm25s
@@ -63,13 +64,29 @@ def index_terms(text: str) -> list[str]:
     return [fold(w) for w in tokenize(text) if w not in STOPWORDS]
 
 
+def index_terms_all(texts: Iterable[str]) -> list[list[str]]:
+    """`index_terms` of each text, folding each distinct word once (a corpus can hold more than `fold` caches)."""
+    folded: dict[str, str] = {}
+    out = []
+    for text in texts:
+        row = []
+        for word in tokenize(text):
+            if word not in STOPWORDS:
+                term = folded.get(word)
+                if term is None:
+                    term = folded[word] = fold(word)
+                row.append(term)
+        out.append(row)
+    return out
+
+
 class LexicalIndex:
     """BM25 over a list of texts, plus the inverse document frequency of each term."""
 
     def __init__(self, texts: list[str], tokenized: list[list[str]] | None = None):
         """Index texts (or their `terms`, when the caller already has them)."""
         self.size = len(texts)
-        tokenized = [index_terms(t) for t in texts] if tokenized is None else tokenized
+        tokenized = index_terms_all(texts) if tokenized is None else tokenized
         self._bm25 = bm25s.BM25()
         self._vocab = {t for doc in tokenized for t in doc}
         if texts:

@@ -45,13 +45,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+_UNIFY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                        **{chr(code): "-" for code in range(0x2010, 0x2016)}})
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
+
+
 def normalize(text: str) -> str:
     """NFKC, lower case, unified quotes and dashes, thousands separators dropped."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[\u2018\u2019]", "'", text)
-    text = re.sub(r"[\u201c\u201d]", '"', text)
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    text = unicodedata.normalize("NFKC", text).lower().translate(_UNIFY)
+    return _THOUSANDS.sub("", text) if "," in text else text
 
 
 # Answers tokenize the same candidate sentences (and their neighbours) again and again: the tokens of the last
@@ -74,11 +76,17 @@ def tokenize(text: str) -> list[str]:
     """`words` without the cache (for one pass over many texts, e.g. loading an index)."""
     out: list[str] = []
     for word in _WORD.findall(normalize(text)):
-        if has_cjk(word[0]):
+        first = word[0]
+        if "\u4e00" <= first <= "\u9fff" or "\u3400" <= first <= "\u4dbf":  # has_cjk(first), inlined
             out += chinese_words(word)
             continue
-        word = re.sub(r"['’]s$", "", word.strip("'’-"))
-        out += [part for part in word.split("-") if part.strip("'’")]
+        word = word.strip("'’-")
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        if "-" in word:
+            out += [part for part in word.split("-") if part.strip("'’")]
+        elif word.strip("'’"):
+            out.append(word)
     return [w.strip("'’") for w in out]
 
 
@@ -95,6 +103,9 @@ def _jieba():
     return rjieba
 
 
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
 def has_cjk(text: str) -> bool:
     """True when the text holds Chinese/Japanese characters."""
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    return _HAN.search(text) is not None

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rag.lexical import index_terms, terms
-from rag.text import CACHED_CHARS, tokenize, words
+from rag.text import CACHED_CHARS, has_cjk, tokenize, words
 
 PIECES = ["The", "module's", "2,500", "co-organized", "5%", "users", "won", "可灵的付费用户", "’quoted’", "3.11",
           "run", "—", "CSV", "files.", "超过了两百万", "\n", "Kling-2.0"]
@@ -35,3 +35,8 @@ def test_long_texts_are_tokenized_without_the_cache():
     assert len(long_text) > CACHED_CHARS
     assert words(long_text) == tokenize(long_text)
     assert terms(long_text) == index_terms(long_text)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9 ,.可灵㐀\u3400\u4dbf\u4dc0\u4e00\u9fff\ua000\u33ff"), max_size=12))
+def test_has_cjk_finds_exactly_the_chinese_ranges(text):
+    assert has_cjk(text) == any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
