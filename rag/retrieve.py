@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import logging
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,12 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from rag.embedder import Embedder
-from rag.lexical import LexicalIndex, index_terms
+from rag.lexical import LexicalIndex, index_terms_all
 from rag.schemas import Passage
 from rag.store import IndexVersions, VersionStore
 from rag.text import has_cjk
 
 RRF_K = 60
+log = logging.getLogger("reelqa.retrieve")
 CROSS_WEIGHT = 0.5  # weight of a sentence in the other language than the question's (see `fuse`)
 OTHER_LANGUAGE_SLOTS = (2, 4)  # where the best other-language sentences stand at the latest (see `make_room`)
 
@@ -128,37 +131,57 @@ class Candidate:
     features: dict = field(default_factory=dict)
 
 
-def _spans(ids, documents, metadatas) -> list[Span]:
+def _span(rid: str, text: str, m: dict) -> Span:
     shared = sys.intern  # a document's fields repeat on every one of its records: one copy each
-    spans = [Span(rid, shared(m["doc_id"]), shared(m["source"]), shared(m.get("title", "")),
-                  shared(m.get("date", "")), m["start"], m["end"], text, shared(m.get("section", "")),
-                  m.get("kind", "body"))
-             for rid, text, m in zip(ids, documents, metadatas)]
-    return sorted(spans, key=lambda s: (s.doc_id, s.start))
+    return Span(rid, shared(m["doc_id"]), shared(m["source"]), shared(m.get("title", "")),
+                shared(m.get("date", "")), m["start"], m["end"], text, shared(m.get("section", "")),
+                shared(m.get("kind", "body")))
 
 
 def _record_spans(folder: Path, store: VersionStore, kind: str) -> list[Span]:
-    """Records of a version: its `<kind>.jsonl` file, or (versions built before it existed) its collection."""
+    """Records of a version: its `<kind>.jsonl` file, or (versions built before it existed) its collection.
+
+    The file is read a line at a time: parsed rows are dropped as their spans are made, so loading a large
+    version does not hold every row twice (a peak the process would keep as resident memory).
+    """
     path = folder / f"{kind}.jsonl"
     if not path.exists():
         records = store.get_all(kind)
-        return _spans(records.ids, records.documents, records.metadatas)
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return _spans([r["id"] for r in rows], [r["text"] for r in rows], [r["meta"] for r in rows])
+        spans = [_span(rid, text, m) for rid, text, m in zip(records.ids, records.documents, records.metadatas)]
+    else:
+        with path.open(encoding="utf-8", newline="\n") as rows:
+            spans = [_span(row["id"], row["text"], row["meta"]) for row in map(json.loads, filter(str.strip, rows))]
+    spans.sort(key=lambda s: (s.doc_id, s.start))
+    return spans
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by a large load back to the system (glibc's malloc_trim; nothing elsewhere)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class IndexView:
     """One index version loaded for reading: spans, lexical indexes and the snapshot of document texts."""
 
-    def __init__(self, versions: IndexVersions, version: str):
+    def __init__(self, versions: IndexVersions, version: str, warm: bool = False):
+        """Load a version; `warm` also loads its dense indexes into memory meanwhile, in a second thread (the
+        store loads them on its first query otherwise, i.e. inside the first answer)."""
         self.version = version
         self.store: VersionStore = versions.open(version)
         self.manifest = versions.manifest(version)
+        warming = threading.Thread(target=self._warm_dense, name="reelqa-warm-index", daemon=True) if warm else None
+        if warming is not None:
+            warming.start()
         self.folder: Path = versions.folder(version)
         self.sentences = _record_spans(self.folder, self.store, "sentences")
         self.chunks = _record_spans(self.folder, self.store, "chunks")
         self.sentence_pos = {s.id: i for i, s in enumerate(self.sentences)}
-        tokenized = [index_terms(s.text) for s in self.sentences]
+        tokenized = index_terms_all(s.text for s in self.sentences)
         self.sentence_lex = LexicalIndex([s.text for s in self.sentences], tokenized)
         del tokenized
         self.sentence_cjk = [has_cjk(s.text) for s in self.sentences]
@@ -168,6 +191,20 @@ class IndexView:
             self._chunk_starts.setdefault(chunk.doc_id, []).append((chunk.start, i))
         self._texts: dict[str, str] = {}
         self._sizes: dict[str, int] = {}
+        if warming is not None:
+            warming.join()
+        release_freed_memory()  # what loading built and dropped (rows, token lists)
+
+    def _warm_dense(self) -> None:
+        """Query each dense collection once with one of its own vectors, so the store loads its index now."""
+        kinds = ["sentences"] + (["sentences_ml"] if "sentences_ml" in self.manifest.get("counts", {}) else [])
+        for kind in kinds:
+            try:
+                got = self.store.collection(kind).get(limit=1, include=["embeddings"])
+                if len(got["ids"]):
+                    self.store.query(kind, np.asarray(got["embeddings"][0], dtype=np.float32), 1)
+            except Exception as exc:  # noqa: BLE001 - only a head start: the first answer loads it anyway
+                log.debug("warming %s failed: %s", kind, exc)
 
     def size(self, kind: str) -> int:
         """Records in a collection of this version (counted once: a loaded version never changes)."""

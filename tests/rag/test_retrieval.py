@@ -105,3 +105,13 @@ def test_only_queried_vectors_are_embedded(view):
     assert view.chunks and view.manifest["counts"]["chunks"] == len(view.chunks)
     for chunk in view.chunks:
         assert view.text(chunk.doc_id)[chunk.start:chunk.end] == chunk.text
+
+
+def test_a_warmed_view_is_the_same_view_with_its_dense_indexes_loaded(retriever, view):
+    """`warm` (a server's start: the dense indexes load in a second thread) changes when work happens, not what."""
+    warmed = IndexView(IndexVersions(view.folder.parents[2]), view.version, warm=True)
+    assert [(s.id, s.start, s.end, s.text) for s in warmed.sentences] == \
+        [(s.id, s.start, s.end, s.text) for s in view.sentences]
+    for question in ("Kling gold membership monthly fee", "快手2024年第三季度的总收入是多少？"):
+        got = [(c.pos, c.rrf, c.dense, c.bm25) for c in retriever.candidates(warmed, question, question, question)]
+        assert got == [(c.pos, c.rrf, c.dense, c.bm25) for c in retriever.candidates(view, question, question, question)]
