@@ -107,6 +107,28 @@ class Components:
         """The answers-and-feedback database."""
         return FeedbackStore(self.settings.data_dir / "feedback.sqlite3")
 
+    def load_live_index(self):
+        """A Future of the live index version loaded for reading (an IndexView), loading in a background thread.
+
+        A server starts it before loading the models, so the two loads overlap; its error (no index yet, a damaged
+        pointer) is the Future's.
+        """
+        from concurrent.futures import Future
+        from threading import Thread
+
+        from rag.retrieve import IndexView
+
+        future: Future = Future()
+
+        def load() -> None:
+            try:
+                future.set_result(IndexView(self.versions, self.versions.require_current(), warm=True))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the index
+                future.set_exception(exc)
+
+        Thread(target=load, name="reelqa-load-index", daemon=True).start()
+        return future
+
     def indexer(self):
         """An Indexer over the corpus folder (index writes always go through the write lock)."""
         from index.build import Indexer

@@ -61,6 +61,22 @@ def _loaded_service(parts, open_index: bool = True):
     return service
 
 
+def _warmed_service(parts):
+    """For a server: the models and the live index loaded at the same time (the index in a second thread).
+
+    No index yet, or a damaged pointer, is not an error here: the server starts and /readyz says why (the first
+    request loads the index again and reports its error).
+    """
+    with output.spinner("Loading the language models and the index…"):
+        index = parts.load_live_index()
+        service = parts.service
+        if parts.multilingual is not None:
+            parts.multilingual.embed(["warm up"])  # its weights load on first use: now, beside the index
+        if index.exception() is None:  # else the first request loads the index again and reports its error
+            service.use_view(index.result())
+    return service
+
+
 @index_app.command("update")
 def index_update(as_json: JsonOpt = False) -> None:
     """Embed only new or changed chunks, drop removed ones, switch to the result atomically."""
@@ -207,7 +223,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address (REELQA_HO
     if build and missing:
         output.info("no index yet: building it from " + str(parts.settings.corpus_dir))
         _write_index(full=True, as_json=False)
-    _loaded_service(parts, open_index=False)  # a server may start before the index exists (/readyz says so)
+    _warmed_service(parts)  # a server may start before the index exists (/readyz says so)
     output.info(f"serving on http://{host}:{port}/ (press Ctrl+C to stop)")
     asyncio.run(run_services(parts, host, port, with_bot))
 

@@ -80,6 +80,12 @@ class QAService:
         finally:
             self._lock.release()
 
+    def use_view(self, view: IndexView) -> None:
+        """Answer from a version loaded elsewhere (e.g. while the models loaded), unless one is loaded already."""
+        with self._lock:
+            if self._view is None:
+                self._view = view
+
     def validate(self, question: str) -> str:
         """The question with whitespace collapsed, or an InputError saying what is wrong with it."""
         return validate_question(question, self.max_question_chars)
