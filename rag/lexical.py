@@ -46,7 +46,7 @@ def fold(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-TERMS_CACHE = 16384  # distinct short texts whose terms are kept (as for `words`: answers reread the same sentences)
+TERMS_CACHE = 4096  # distinct short texts whose terms are kept (as for `words`: one answer rereads its sentences)
 
 
 def terms(text: str) -> list[str]:

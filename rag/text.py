@@ -56,9 +56,9 @@ def normalize(text: str) -> str:
     return _THOUSANDS.sub("", text) if "," in text else text
 
 
-# Answers tokenize the same candidate sentences (and their neighbours) again and again: the tokens of the last
+# One answer tokenizes the same candidate sentences (and their neighbours) again and again: the tokens of the last
 # WORDS_CACHE distinct short texts are kept. Long texts (whole documents) are not: each is tokenized rarely.
-WORDS_CACHE = 16384
+WORDS_CACHE = 4096
 CACHED_CHARS = 2000
 
 
