@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag import periods
+from rag import periods, romanize
 from rag.lexical import fold, terms
 from rag.question import QuestionInfo, answer_type_matches, typed_matches
 from rag.text import has_cjk, words
@@ -167,9 +167,9 @@ def focused(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> 
 def mentions(form: str, term_set: frozenset[str] | set[str], raw: str) -> bool:
     """True when a name (in any script) occurs in a text given by its terms and raw string."""
     if has_cjk(form):
-        return form in raw
+        return form in raw or romanize.chinese_in_latin(form, raw)
     wanted = set(terms(form))
-    return bool(wanted) and wanted <= term_set
+    return bool(wanted) and wanted <= term_set or (has_cjk(raw) and romanize.latin_in_chinese(form, raw))
 
 
 def _missing(info: QuestionInfo, term_set, raw: str) -> float:

@@ -61,7 +61,7 @@ _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|re
                         r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 # A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
 # so a version written straight after Chinese text ("名称3.0") is still one.
-_VERSION = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"
+_VERSION = re.compile(r"(?<![A-Za-z0-9_.'’])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"
                       r"(?<![A-Za-z0-9_.])[A-Za-z]+\d+[A-Za-z\d]*(?![A-Za-z0-9_.])|"
                       r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]+ \d{1,2}(?![\d.,%:])(?! (?:percent|per|million|billion|thousand))")
 
@@ -118,7 +118,7 @@ def entities(question: str, names: list[str]) -> list[str]:
     """Names the answer must be about: glossary names plus capitalized phrases of the question."""
     found = list(names)
     for match in _CAPITALIZED.finditer(question):
-        parts = re.sub(r"[’']s$", "", match.group()).split()
+        parts = [re.sub(r"[’']s$", "", p) for p in match.group().split()]  # "Acme's 3.0 model" is about Acme
         while parts and parts[0].lower() in _QUESTION_WORDS:
             parts = parts[1:]
         parts = [p for p in parts if p.lower() not in _CALENDAR_WORDS]
