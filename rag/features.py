@@ -98,10 +98,10 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
     asked = periods.periods(info.text, periods.doc_year(ev.date))
     # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
-    mentioned = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date)) or \
-        periods.periods(ev.title, periods.doc_year(ev.date))
-    hit, clash = periods.match(asked, mentioned)
     dated = periods.doc_period(ev.date)
+    mentioned = periods.anchored(periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
+                                 or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
+    hit, clash = periods.match(asked, mentioned)
     if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
         hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
     values = {

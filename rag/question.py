@@ -186,8 +186,10 @@ _DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|Aug
 
 
 def _is_quantity(text: str, match: re.Match) -> bool:
-    """False for a number that is a year or the day of a month ("April 27"): when, not how many."""
+    """False for a number that is a year, a month or the day of a month ("April 27", "4月"): when, not how many."""
     value = match.group()
+    if re.match(r"\s*[月日号]", text[match.end():]):  # "4月", "15日": a month or a day
+        return False
     return not (_YEAR_ONLY.fullmatch(value) or re.fullmatch(r"\d{1,2}", value) and _DAY_OF_MONTH.search(
         text[:match.start()]))
 
