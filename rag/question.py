@@ -130,6 +130,32 @@ def entities(question: str, names: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# The topic a Chinese question opens with: the words before its first particle or question word
+# ("某公司的月费是多少" -> "某公司").
+_CJK_SUBJECT = re.compile(r"^\s*([\u3400-\u9fffA-Za-z0-9·.\-]{2,12}?)(?:的|在|是|有|把|对|和|与|跟|为什么|为何|如何|怎么|"
+                          r"什么|哪|多少|几|谁|何时|推出|发布|上线)")
+_CJK_QUESTION_START = re.compile(r"^(这|那|哪|什么|谁|为什么|为何|如何|怎么|请|我|你|是否|有没有|目前|现在|最新)")
+
+
+def chinese_subject(question: str) -> str:
+    """The name a Chinese question is about when it opens with one ("星河影像的月费是多少？" -> "星河影像"), else ""."""
+    if not has_cjk(question):
+        return ""
+    m = _CJK_SUBJECT.match(without_periods(question))
+    if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)):
+        return ""
+    return m.group(1)
+
+
+def unknown_subject(question: str, known) -> str:
+    """A Chinese question's opening name when one of its words occurs nowhere in the documents (`known(term)`
+    says whether the corpus has a term): a question about something no document mentions, as an unknown Latin
+    name is in English."""
+    subject = chinese_subject(question)
+    words = [t for t in terms(subject) if has_cjk(t) and len(t) >= 2]
+    return subject if words and not all(known(t) for t in words) else ""
+
+
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
