@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rag import features
+from rag import features, romanize
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
@@ -16,6 +16,7 @@ from rag.question import QuestionInfo
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 from rag.softmatch import WordVectors, asked_words, soft_covers
+from rag.text import has_cjk
 
 NOT_COVERED = "The documents don't say. The closest passages are listed as related, not as an answer."
 
@@ -66,7 +67,7 @@ class ExtractiveAnswerer:
         ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
-        unknown = _unknown_entity(info, view)
+        unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         return sorted(scored, key=lambda s: -s.score)
@@ -211,14 +212,16 @@ def _doc_terms(view: IndexView, doc_id: str) -> frozenset[str]:
     return _DOC_TERMS[key]
 
 
-def _unknown_entity(info: QuestionInfo, view: IndexView) -> bool:
-    """True when the question names something (a capitalized name) whose words no document uses at all."""
+def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]) -> bool:
+    """True when the question names something (a capitalized name) whose words no document uses at all, and
+    no retrieved Chinese document spells it in pinyin."""
     vocab = view.sentence_lex.idf
     for entity in info.entities:
         if entity in info.names:
             continue
         words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
-        if words and any(t not in vocab for t in words):
+        if words and any(t not in vocab for t in words) and not any(
+                romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
             return True
     return False
 
