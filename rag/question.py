@@ -185,6 +185,20 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
                         versions, meta_kind(question), asks_latest(question), core)
 
 
+_CURRENCIES = [  # (currency, its marks); the first that matches names it ("美元" before "元", "HK$" before "$")
+    ("HKD", re.compile(r"HK\$|HKD|港元|港币|\bhong kong dollars?\b", re.IGNORECASE)),
+    ("USD", re.compile(r"US\$|\$|USD|美元|美金|\bdollars?\b", re.IGNORECASE)),
+    ("EUR", re.compile(r"€|EUR|欧元|\beuros?\b", re.IGNORECASE)),
+    ("GBP", re.compile(r"£|GBP|英镑|\bpounds? sterling\b", re.IGNORECASE)),
+    ("CNY", re.compile(r"¥|RMB|CNY|人民币|元|\byuan\b|\brenminbi\b", re.IGNORECASE)),
+]
+
+
+def currency(text: str) -> str | None:
+    """The currency a text (a question or an amount) names, if any."""
+    return next((code for code, mark in _CURRENCIES if mark.search(text)), None)
+
+
 def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
     """Spans of what the question asks for (a number, year or name) that the question does not already say;
     None when the question's type sets no constraint."""
@@ -200,6 +214,9 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
                 spans = [m for m in spans if _is_quantity(text, m)]
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
+            wanted = currency(info.text) if kind == "money" else None
+            if wanted:  # "how much in dollars?": an amount in another currency does not say
+                return [m.span() for m in spans if currency(m.group()) == wanted]
             if kind == "money" and not spans:  # a price may be in credits or points: any number will do
                 spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked
                          and _is_quantity(text, m)]
