@@ -12,7 +12,7 @@ from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
 from rag.lexical import terms
 from rag.metadata import metadata_answer
-from rag.question import QuestionInfo
+from rag.question import QuestionInfo, unknown_subject
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 from rag.softmatch import WordVectors, asked_words, soft_covers
@@ -60,6 +60,7 @@ class ExtractiveAnswerer:
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
+        info = self._with_unknown_subject(info, view)
         ctx = features.context(info, evidence, view.sentence_lex.weight)
         names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
         covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
@@ -71,6 +72,14 @@ class ExtractiveAnswerer:
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         return sorted(scored, key=lambda s: -s.score)
+
+    def _with_unknown_subject(self, info: QuestionInfo, view: IndexView) -> QuestionInfo:
+        """A Chinese question opening with a name the documents never use must find that name, as an unknown
+        Latin name must in English."""
+        if not info.chinese or any(has_cjk(f) for e in info.entities for f in info.forms(e)):
+            return info
+        subject = unknown_subject(info.text, lambda term: term in view.sentence_lex.idf)
+        return replace(info, entities=[*info.entities, subject]) if subject else info
 
     def _scored(self, info: QuestionInfo, view: IndexView, cand: Candidate, ev: Evidence, prob: float,
                 row: np.ndarray) -> Scored:

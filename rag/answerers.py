@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored
-from rag.question import QuestionInfo, analyse, unknown_subject
+from rag.question import QuestionInfo, analyse
 from rag.retrieve import HybridRetriever, IndexView
 from rag.schemas import Citation, Passage
-from rag.text import has_cjk
 
 
 @dataclass
@@ -52,9 +51,6 @@ class SentenceSearch:
     def find(self, view: IndexView, question: str, top_k: int) -> Found:
         """Candidate sentences for a question, scored by how well they support an answer."""
         info = analyse(question, self.glossary)
-        subject = unknown_subject(question, lambda term: term in view.sentence_lex.idf)
-        if subject and not any(has_cjk(f) for e in info.entities for f in info.forms(e)):
-            info = replace(info, entities=[*info.entities, subject])  # so every passage lacks it, as it should
         dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
         lexical_query = self.glossary.expand(question)
         # The multilingual model reads every question as asked: it finds Chinese passages for English

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.aliases import Glossary
-from rag.lexical import terms
+from rag.lexical import STOPWORDS, terms
 from rag.periods import asks_latest, without_periods
 from rag.text import has_cjk
 
@@ -109,9 +109,16 @@ class QuestionInfo:
 
 
 _QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on", "at", "for", "from", "to", "of", "the", "a", "an", "and", "or", "compare", "according", "name", "list", "tell", "give", "please", "describe", "explain", "summarize", "summarise", "show", "find", "has", "have", "had", "if", "as", "by", "against", "after", "before", "during", "since", "between", "among", "under", "over", "with", "without", "about", "across", "per", "via", "into", "onto", "upon", "than", "while", "whereas", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_OPENERS = frozenset(["besides", "apart", "aside", "beyond", "despite", "unlike", "like", "including", "regarding", "considering", "following", "given", "although", "though", "except", "overall", "roughly", "approximately", "exactly", "currently", "today", "now", "then", "since", "until", "once", "apparently", "reportedly"])
 _CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _PERIOD_OR_NUMBER = re.compile(r"[QH][1-4]|\d[\d.,]*%?|FY\d*", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\.\d+)*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*(?:\.\d+)*)*")
+
+
+def _first_word(question: str) -> int:
+    """Where the question's first word starts."""
+    m = re.search(r"\w", question)
+    return m.start() if m else 0
 
 
 def entities(question: str, names: list[str]) -> list[str]:
@@ -121,7 +128,9 @@ def entities(question: str, names: list[str]) -> list[str]:
         parts = [re.sub(r"[’']s$", "", p) for p in match.group().split()]  # "Acme's 3.0 model" is about Acme
         while parts and parts[0].lower() in _QUESTION_WORDS:
             parts = parts[1:]
-        parts = [p for p in parts if p.lower() not in _CALENDAR_WORDS]
+        if parts and match.start() == _first_word(question) and parts[0].lower() in STOPWORDS | _OPENERS:
+            parts = parts[1:]  # "Besides ..." opens the question: a function word, not a name
+        parts = [p for p in parts if not all(w in _CALENDAR_WORDS for w in p.lower().split("-"))]
         while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
             parts = parts[:-1]
         phrase = " ".join(parts)
