@@ -178,7 +178,8 @@ def fit_and_calibrate(samples: list[Sample], configs=((3.0, False), (10.0, False
     fit on all, calibrate the thresholds."""
     params = AnswerParams()  # thresholds unset: each trial combiner's own
     folds = document_folds(samples)
-    cv, fold_models = {}, {}
+    cv: dict[str, float] = {}
+    fold_models: dict[tuple[float, bool], list[tuple[Combiner, list[Sample]]]] = {}
     for l2, listwise in configs:
         total = 0.0
         fold_models[(l2, listwise)] = []
