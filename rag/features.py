@@ -21,7 +21,7 @@ FEATURES = ("dense", "multilingual", "sim_gap", "rr_dense", "rr_bm25", "rr_multi
             "fused", "cover", "cover_window", "cover_gap", "type_match", "type_missing", "focus_near",
             "entity_missing", "entity_missing_sentence", "entity_missing_doc", "version_missing", "period_hit",
             "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity",
-            "entity_all_missing", "soft_cover", "worst_gap")
+            "entity_all_missing", "soft_cover", "worst_gap", "doc_votes")
 # The answerability gate sees the ranker's probability, its gap to the best candidate, and the signals that
 # say whether the passage holds what was asked.
 GATE_FEATURES = ("rank_prob", "rank_gap", "entity_missing", "entity_missing_sentence", "entity_missing_doc",
@@ -68,6 +68,7 @@ class QuestionContext:
     best_sim: float = 0.0
     best_cover: float = 0.0
     extra: dict = field(default_factory=dict)
+    doc_votes: dict[str, float] = field(default_factory=dict)  # each document's share of retrieval's votes
 
 
 def context(info: QuestionInfo, evidence: list[Evidence], weight, rare: float = math.log(10.0)) -> QuestionContext:
@@ -79,6 +80,11 @@ def context(info: QuestionInfo, evidence: list[Evidence], weight, rare: float = 
     ctx = QuestionContext(info, weights, focus, dates[-1] if dates else "", dates[0] if dates else "")
     ctx.best_sim = max((_sim(e) for e in evidence), default=0.0)
     ctx.best_cover = max((_cover(ctx, _terms(e.text)) for e in evidence), default=0.0)
+    votes: dict[str, float] = {}
+    for e in evidence:  # how strongly retrieval points at each document: its sentences' reciprocal fused ranks
+        votes[e.doc_id] = votes.get(e.doc_id, 0.0) + _rr(e.fused_rank)
+    top = max(votes.values(), default=0.0)
+    ctx.doc_votes = {d: v / top for d, v in votes.items()} if top else {}
     return ctx
 
 
@@ -128,6 +134,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "entity_all_missing": float(_all_missing(info, context_terms, context_text)),
         "soft_cover": soft.cover if soft is not None else cover,
         "worst_gap": soft.worst_gap if soft is not None else 0.0,
+        "doc_votes": ctx.doc_votes.get(ev.doc_id, 0.0),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
