@@ -85,6 +85,16 @@ def _evidence(text: str, **kw) -> Evidence:
     return Evidence(key=0, doc_id=kw.pop("doc_id", "d"), text=text, doc_text=kw.pop("doc_text", text), **kw)
 
 
+def test_doc_votes_say_which_document_retrieval_points_at(glossary):
+    info = analyse("How many paying users does Keling have?", glossary)
+    first = _evidence("Keling has 2 million paying users.", doc_id="a", fused_rank=0)
+    second = _evidence("Keling also sells to studios.", doc_id="a", fused_rank=3)
+    elsewhere = _evidence("Keling has many fans.", doc_id="b", fused_rank=1)
+    ctx = context(info, [first, second, elsewhere], lambda t: 2.0)
+    votes = {ev.doc_id: _row(vector(ctx, ev))["doc_votes"] for ev in (first, elsewhere)}
+    assert votes["a"] == 1.0 and 0 < votes["b"] < 1.0
+
+
 def test_features_see_missing_entities_types_and_periods(glossary):
     info = analyse("How many paying users did Keling have in Q3 2024?", glossary)
     good = _evidence("In the third quarter of 2024, Keling had 2 million paying users.", date="2024-11-20")
