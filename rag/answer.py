@@ -6,16 +6,17 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rag import features
+from rag import features, romanize
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
 from rag.lexical import terms
 from rag.metadata import metadata_answer
-from rag.question import QuestionInfo
+from rag.question import QuestionInfo, unknown_subject
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 from rag.softmatch import WordVectors, asked_words, soft_covers
+from rag.text import has_cjk
 
 NOT_COVERED = "The documents don't say. The closest passages are listed as related, not as an answer."
 
@@ -59,6 +60,7 @@ class ExtractiveAnswerer:
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
+        info = self._with_unknown_subject(info, view)
         ctx = features.context(info, evidence, view.sentence_lex.weight)
         names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
         covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
@@ -66,10 +68,18 @@ class ExtractiveAnswerer:
         ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
-        unknown = _unknown_entity(info, view)
+        unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         return sorted(scored, key=lambda s: -s.score)
+
+    def _with_unknown_subject(self, info: QuestionInfo, view: IndexView) -> QuestionInfo:
+        """A Chinese question opening with a name the documents never use must find that name, as an unknown
+        Latin name must in English."""
+        if not info.chinese or any(has_cjk(f) for e in info.entities for f in info.forms(e)):
+            return info
+        subject = unknown_subject(info.text, lambda term: term in view.sentence_lex.idf)
+        return replace(info, entities=[*info.entities, subject]) if subject else info
 
     def _scored(self, info: QuestionInfo, view: IndexView, cand: Candidate, ev: Evidence, prob: float,
                 row: np.ndarray) -> Scored:
@@ -211,14 +221,16 @@ def _doc_terms(view: IndexView, doc_id: str) -> frozenset[str]:
     return _DOC_TERMS[key]
 
 
-def _unknown_entity(info: QuestionInfo, view: IndexView) -> bool:
-    """True when the question names something (a capitalized name) whose words no document uses at all."""
+def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]) -> bool:
+    """True when the question names something (a capitalized name) whose words no document uses at all, and
+    no retrieved Chinese document spells it in pinyin."""
     vocab = view.sentence_lex.idf
     for entity in info.entities:
         if entity in info.names:
             continue
         words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
-        if words and any(t not in vocab for t in words):
+        if words and any(t not in vocab for t in words) and not any(
+                romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
             return True
     return False
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag import periods
+from rag import periods, romanize
 from rag.lexical import fold, terms
 from rag.question import QuestionInfo, answer_type_matches, typed_matches
 from rag.text import has_cjk, words
@@ -21,7 +21,7 @@ FEATURES = ("dense", "multilingual", "sim_gap", "rr_dense", "rr_bm25", "rr_multi
             "fused", "cover", "cover_window", "cover_gap", "type_match", "type_missing", "focus_near",
             "entity_missing", "entity_missing_sentence", "entity_missing_doc", "version_missing", "period_hit",
             "period_clash", "latest_recency", "cross_lingual", "heading_like", "short", "rival_entity",
-            "entity_all_missing", "soft_cover", "worst_gap")
+            "entity_all_missing", "soft_cover", "worst_gap", "doc_votes")
 # The answerability gate sees the ranker's probability, its gap to the best candidate, and the signals that
 # say whether the passage holds what was asked.
 GATE_FEATURES = ("rank_prob", "rank_gap", "entity_missing", "entity_missing_sentence", "entity_missing_doc",
@@ -68,6 +68,7 @@ class QuestionContext:
     best_sim: float = 0.0
     best_cover: float = 0.0
     extra: dict = field(default_factory=dict)
+    doc_votes: dict[str, float] = field(default_factory=dict)  # each document's share of retrieval's votes
 
 
 def context(info: QuestionInfo, evidence: list[Evidence], weight, rare: float = math.log(10.0)) -> QuestionContext:
@@ -79,6 +80,11 @@ def context(info: QuestionInfo, evidence: list[Evidence], weight, rare: float = 
     ctx = QuestionContext(info, weights, focus, dates[-1] if dates else "", dates[0] if dates else "")
     ctx.best_sim = max((_sim(e) for e in evidence), default=0.0)
     ctx.best_cover = max((_cover(ctx, _terms(e.text)) for e in evidence), default=0.0)
+    votes: dict[str, float] = {}
+    for e in evidence:  # how strongly retrieval points at each document: its sentences' reciprocal fused ranks
+        votes[e.doc_id] = votes.get(e.doc_id, 0.0) + _rr(e.fused_rank)
+    top = max(votes.values(), default=0.0)
+    ctx.doc_votes = {d: v / top for d, v in votes.items()} if top else {}
     return ctx
 
 
@@ -98,10 +104,10 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
     asked = periods.periods(info.text, periods.doc_year(ev.date))
     # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
-    mentioned = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date)) or \
-        periods.periods(ev.title, periods.doc_year(ev.date))
-    hit, clash = periods.match(asked, mentioned)
     dated = periods.doc_period(ev.date)
+    mentioned = periods.anchored(periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
+                                 or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
+    hit, clash = periods.match(asked, mentioned)
     if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
         hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
     values = {
@@ -128,6 +134,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "entity_all_missing": float(_all_missing(info, context_terms, context_text)),
         "soft_cover": soft.cover if soft is not None else cover,
         "worst_gap": soft.worst_gap if soft is not None else 0.0,
+        "doc_votes": ctx.doc_votes.get(ev.doc_id, 0.0),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
@@ -167,9 +174,9 @@ def focused(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> 
 def mentions(form: str, term_set: frozenset[str] | set[str], raw: str) -> bool:
     """True when a name (in any script) occurs in a text given by its terms and raw string."""
     if has_cjk(form):
-        return form in raw
+        return form in raw or romanize.chinese_in_latin(form, raw)
     wanted = set(terms(form))
-    return bool(wanted) and wanted <= term_set
+    return bool(wanted) and wanted <= term_set or (has_cjk(raw) and romanize.latin_in_chinese(form, raw))
 
 
 def _missing(info: QuestionInfo, term_set, raw: str) -> float:

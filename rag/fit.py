@@ -77,7 +77,11 @@ def answer(params: AnswerParams, sample: Sample, combiner: Combiner) -> Answer:
 
 def accuracy(params: AnswerParams, samples: list[Sample], combiner: Combiner) -> dict:
     """Answer accuracy, abstention accuracy, false abstention and their balanced mean over samples."""
-    rows = [judge(s.item, answer(params, s, combiner)) for s in samples]
+    return summary([judge(s.item, answer(params, s, combiner)) for s in samples])
+
+
+def summary(rows: list[dict]) -> dict:
+    """Answer accuracy, abstention accuracy, false abstention and their balanced mean over judged rows."""
     ans = [r for r in rows if "rank" in r]
     una = [r for r in rows if "rank" not in r]
     acc = sum(r["correct"] for r in ans) / len(ans) if ans else 1.0
@@ -99,6 +103,23 @@ def calibrate(params: AnswerParams, samples: list[Sample], combiner: Combiner,
         scores.append(accuracy(params, samples, trial)["balanced"])
     best = max(scores)
     plateau = [t for t, s in zip(grid, scores) if s >= best - 1e-9]
+    return float(plateau[len(plateau) // 2])
+
+
+def calibrate_held_out(params: AnswerParams, pairs: list[tuple[Combiner, list[Sample]]],
+                       grid: np.ndarray | None = None) -> float | None:
+    """The threshold with the best balanced accuracy over questions each scored by a model not fitted on their
+    documents (`pairs`: model, held-out samples), so it is not set by scores inflated by fitting."""
+    grid = np.round(np.arange(0.05, 0.96, 0.05), 3) if grid is None else grid
+    if not any(held for _, held in pairs):
+        return None
+    scores = []
+    for t in grid:
+        rows = [judge(s.item, answer(params, s, replace(model, threshold=float(t), threshold_chinese=None)))
+                for model, held in pairs for s in held]
+        scores.append(summary(rows)["balanced"])
+    best = max(scores)
+    plateau = [t for t, v in zip(grid, scores) if v >= best - 1e-9]
     return float(plateau[len(plateau) // 2])
 
 
@@ -157,21 +178,26 @@ def fit_and_calibrate(samples: list[Sample], configs=((3.0, False), (10.0, False
     fit on all, calibrate the thresholds."""
     params = AnswerParams()  # thresholds unset: each trial combiner's own
     folds = document_folds(samples)
-    cv = {}
+    cv: dict[str, float] = {}
+    fold_models: dict[tuple[float, bool], list[tuple[Combiner, list[Sample]]]] = {}
     for l2, listwise in configs:
         total = 0.0
+        fold_models[(l2, listwise)] = []
         for i in (0, 1):
             model = fit_both(folds[i], l2, listwise)
             model.threshold = calibrate(params, folds[i], model)
             total += accuracy(params, folds[1 - i], model)["balanced"]
+            fold_models[(l2, listwise)].append((model, folds[1 - i]))
         cv[f"{'listwise' if listwise else 'pointwise'} l2={l2}"] = round(total / 2, 4)
     best = max(range(len(configs)), key=lambda k: list(cv.values())[k])
     l2, listwise = configs[best]
     model = fit_both(samples, l2, listwise)
-    model.threshold = calibrate(params, samples, model)
-    chinese = [s for s in samples if s.info.chinese]
-    if len(chinese) >= 10:
-        model.threshold_chinese = calibrate(params, chinese, model)
+    # Thresholds from held-out scores (each fold scored by the model fitted on the other one), not in-sample.
+    pairs = fold_models[(l2, listwise)]
+    model.threshold = calibrate_held_out(params, pairs) or calibrate(params, samples, model)
+    chinese = [[s for s in held if s.info.chinese] for _, held in pairs]
+    if sum(map(len, chinese)) >= 10:
+        model.threshold_chinese = calibrate_held_out(params, [(m, c) for (m, _), c in zip(pairs, chinese)])
     report = {"ranker": list(cv)[best], "cv_balanced": cv, "questions": len(samples),
               "candidates": int(sum(len(s.scored) for s in samples)),
               "positives": int(sum(s.labels.sum() for s in samples)), "threshold": model.threshold,

@@ -139,6 +139,20 @@ def doc_period(date: str) -> Period | None:
     return Period(int(m.group(1)), "month", int(m.group(2))) if m.group(2) else Period(int(m.group(1)))
 
 
+def anchored(found: list[Period], dated: Period | None) -> list[Period]:
+    """Periods named without a year ("the third quarter") placed in the year a dated document means: the latest
+    such period that began by the document's date."""
+    if dated is None or dated.year is None:
+        return found
+    out = []
+    for p in found:
+        if p.year is None and p.kind != "year":
+            late = dated.kind == "month" and min(p.months()) > dated.part  # not begun yet: last year's
+            p = Period(dated.year - 1 if late else dated.year, p.kind, p.part)
+        out.append(p)
+    return out
+
+
 def match(asked: list[Period], mentioned: list[Period]) -> tuple[bool, bool]:
     """(an asked period is named, a different period is named instead of any asked one)."""
     if not asked:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.aliases import Glossary
-from rag.lexical import terms
+from rag.lexical import STOPWORDS, terms
 from rag.periods import asks_latest, without_periods
 from rag.text import has_cjk
 
@@ -61,7 +61,7 @@ _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|re
                         r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 # A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
 # so a version written straight after Chinese text ("名称3.0") is still one.
-_VERSION = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"
+_VERSION = re.compile(r"(?<![A-Za-z0-9_.'’])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"
                       r"(?<![A-Za-z0-9_.])[A-Za-z]+\d+[A-Za-z\d]*(?![A-Za-z0-9_.])|"
                       r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]+ \d{1,2}(?![\d.,%:])(?! (?:percent|per|million|billion|thousand))")
 
@@ -109,25 +109,60 @@ class QuestionInfo:
 
 
 _QUESTION_WORDS = frozenset(["what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were", "do", "does", "did", "can", "could", "should", "would", "will", "in", "on", "at", "for", "from", "to", "of", "the", "a", "an", "and", "or", "compare", "according", "name", "list", "tell", "give", "please", "describe", "explain", "summarize", "summarise", "show", "find", "has", "have", "had", "if", "as", "by", "against", "after", "before", "during", "since", "between", "among", "under", "over", "with", "without", "about", "across", "per", "via", "into", "onto", "upon", "than", "while", "whereas", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_OPENERS = frozenset(["besides", "apart", "aside", "beyond", "despite", "unlike", "like", "including", "regarding", "considering", "following", "given", "although", "though", "except", "overall", "roughly", "approximately", "exactly", "currently", "today", "now", "then", "since", "until", "once", "apparently", "reportedly"])
 _CALENDAR_WORDS = frozenset(["january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _PERIOD_OR_NUMBER = re.compile(r"[QH][1-4]|\d[\d.,]*%?|FY\d*", re.IGNORECASE)
 _CAPITALIZED = re.compile(r"[A-Z0-9][\w’'-]*(?:\.\d+)*(?:\s+(?:of\s+the\s+|of\s+)?[A-Z0-9][\w’'-]*(?:\.\d+)*)*")
+
+
+def _first_word(question: str) -> int:
+    """Where the question's first word starts."""
+    m = re.search(r"\w", question)
+    return m.start() if m else 0
 
 
 def entities(question: str, names: list[str]) -> list[str]:
     """Names the answer must be about: glossary names plus capitalized phrases of the question."""
     found = list(names)
     for match in _CAPITALIZED.finditer(question):
-        parts = re.sub(r"[’']s$", "", match.group()).split()
+        parts = [re.sub(r"[’']s$", "", p) for p in match.group().split()]  # "Acme's 3.0 model" is about Acme
         while parts and parts[0].lower() in _QUESTION_WORDS:
             parts = parts[1:]
-        parts = [p for p in parts if p.lower() not in _CALENDAR_WORDS]
+        if parts and match.start() == _first_word(question) and parts[0].lower() in STOPWORDS | _OPENERS:
+            parts = parts[1:]  # "Besides ..." opens the question: a function word, not a name
+        parts = [p for p in parts if not all(w in _CALENDAR_WORDS for w in p.lower().split("-"))]
         while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
             parts = parts[:-1]
         phrase = " ".join(parts)
         if phrase and any(ch.isalpha() for ch in phrase) and phrase.lower() not in _QUESTION_WORDS:
             found.append(phrase)
     return list(dict.fromkeys(found))
+
+
+# The topic a Chinese question opens with: the words before its first particle or question word
+# ("某公司的月费是多少" -> "某公司").
+_CJK_SUBJECT = re.compile(r"^\s*([\u3400-\u9fffA-Za-z0-9·.\-]{2,12}?)(?:的|在|是|有|把|对|和|与|跟|为什么|为何|如何|怎么|"
+                          r"什么|哪|多少|几|谁|何时|推出|发布|上线)")
+_CJK_QUESTION_START = re.compile(r"^(这|那|哪|什么|谁|为什么|为何|如何|怎么|请|我|你|是否|有没有|目前|现在|最新)")
+
+
+def chinese_subject(question: str) -> str:
+    """The name a Chinese question is about when it opens with one ("星河影像的月费是多少？" -> "星河影像"), else ""."""
+    if not has_cjk(question):
+        return ""
+    m = _CJK_SUBJECT.match(without_periods(question))
+    if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)):
+        return ""
+    return m.group(1)
+
+
+def unknown_subject(question: str, known) -> str:
+    """A Chinese question's opening name when one of its words occurs nowhere in the documents (`known(term)`
+    says whether the corpus has a term): a question about something no document mentions, as an unknown Latin
+    name is in English."""
+    subject = chinese_subject(question)
+    words = [t for t in terms(subject) if has_cjk(t) and len(t) >= 2]
+    return subject if words and not all(known(t) for t in words) else ""
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, "三": 3, "四": 4, "五": 5}
@@ -159,6 +194,20 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
                         versions, meta_kind(question), asks_latest(question), core)
 
 
+_CURRENCIES = [  # (currency, its marks); the first that matches names it ("美元" before "元", "HK$" before "$")
+    ("HKD", re.compile(r"HK\$|HKD|港元|港币|\bhong kong dollars?\b", re.IGNORECASE)),
+    ("USD", re.compile(r"US\$|\$|USD|美元|美金|\bdollars?\b", re.IGNORECASE)),
+    ("EUR", re.compile(r"€|EUR|欧元|\beuros?\b", re.IGNORECASE)),
+    ("GBP", re.compile(r"£|GBP|英镑|\bpounds? sterling\b", re.IGNORECASE)),
+    ("CNY", re.compile(r"¥|RMB|CNY|人民币|元|\byuan\b|\brenminbi\b", re.IGNORECASE)),
+]
+
+
+def currency(text: str) -> str | None:
+    """The currency a text (a question or an amount) names, if any."""
+    return next((code for code, mark in _CURRENCIES if mark.search(text)), None)
+
+
 def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None:
     """Spans of what the question asks for (a number, year or name) that the question does not already say;
     None when the question's type sets no constraint."""
@@ -174,6 +223,9 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
                 spans = [m for m in spans if _is_quantity(text, m)]
             if kind == "person":
                 spans = [m for m in spans if _is_person(m.group())]
+            wanted = currency(info.text) if kind == "money" else None
+            if wanted:  # "how much in dollars?": an amount in another currency does not say
+                return [m.span() for m in spans if currency(m.group()) == wanted]
             if kind == "money" and not spans:  # a price may be in credits or points: any number will do
                 spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked
                          and _is_quantity(text, m)]
@@ -186,8 +238,10 @@ _DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|Aug
 
 
 def _is_quantity(text: str, match: re.Match) -> bool:
-    """False for a number that is a year or the day of a month ("April 27"): when, not how many."""
+    """False for a number that is a year, a month or the day of a month ("April 27", "4月"): when, not how many."""
     value = match.group()
+    if re.match(r"\s*[月日号]", text[match.end():]):  # "4月", "15日": a month or a day
+        return False
     return not (_YEAR_ONLY.fullmatch(value) or re.fullmatch(r"\d{1,2}", value) and _DAY_OF_MONTH.search(
         text[:match.start()]))
 

@@ -41,6 +41,16 @@ def test_period_match_and_clash():
     assert periods.match(periods.periods("in 2024"), periods.periods("In Q2 2024 it rose")) == (True, False)
 
 
+def test_a_period_without_a_year_is_placed_by_the_document_date():
+    dated = periods.doc_period("2024-11-21")
+    third, december = periods.anchored(periods.periods("In the third quarter and in December"), dated)
+    assert third == periods.Period(2024, "quarter", 3)  # begun by the document's date: this year's
+    assert december == periods.Period(2023, "month", 12)  # not begun yet: last year's
+    asked = periods.periods("daily users in the third quarter of 2023")
+    assert periods.match(asked, [third]) == (False, True)
+    assert periods.anchored(periods.periods("in Q2"), None) == [periods.Period(None, "quarter", 2)]
+
+
 def test_latest_questions_in_both_languages():
     assert periods.asks_latest("What is the latest model?") and periods.asks_latest("目前有多少用户？")
     assert not periods.asks_latest("How many users did it have in 2023?")
@@ -65,12 +75,24 @@ def test_question_entities_versions_and_aliases(glossary):
     assert "Acme Studio" in info.entities and "number" in info.kinds
     info = analyse("What did version 2.1 cost per month?", glossary)
     assert "2.1" in " ".join(info.versions)
+    info = analyse("What was the biggest change in Acme's 3.0 model?", glossary)
+    assert info.entities == ["Acme"] and info.versions == ["3.0"]  # the possessive belongs to neither
     info = analyse("可灵有多少付费用户？", glossary)
     assert info.names == ["Keling"] and "可灵" in info.forms("Keling")
 
 
 def _evidence(text: str, **kw) -> Evidence:
     return Evidence(key=0, doc_id=kw.pop("doc_id", "d"), text=text, doc_text=kw.pop("doc_text", text), **kw)
+
+
+def test_doc_votes_say_which_document_retrieval_points_at(glossary):
+    info = analyse("How many paying users does Keling have?", glossary)
+    first = _evidence("Keling has 2 million paying users.", doc_id="a", fused_rank=0)
+    second = _evidence("Keling also sells to studios.", doc_id="a", fused_rank=3)
+    elsewhere = _evidence("Keling has many fans.", doc_id="b", fused_rank=1)
+    ctx = context(info, [first, second, elsewhere], lambda t: 2.0)
+    votes = {ev.doc_id: _row(vector(ctx, ev))["doc_votes"] for ev in (first, elsewhere)}
+    assert votes["a"] == 1.0 and 0 < votes["b"] < 1.0
 
 
 def test_features_see_missing_entities_types_and_periods(glossary):

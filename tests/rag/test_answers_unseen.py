@@ -36,6 +36,14 @@ The service launched in June 2023 and now runs in 40 countries.
 Its main rival, Vela from Harbor Studio, focuses on animation.
 """,
     "profile.meta.yaml": "title: Nimbus, a year on\ndate: 2025-01-10\nauthors: [Ada Stone]\n",
+    "yuntu-zh.md": """---
+title: 云图上线一年
+date: 2025-03-02
+---
+云图是一款视频生成应用，去年6月上线。
+截至2025年2月，云图的付费用户超过120万。
+云图的专业会员月费为88元，年费为880元。
+""",
 }
 
 
@@ -106,3 +114,15 @@ def test_paraphrase_is_answered(unseen):
 def test_headings_are_never_answers(unseen):
     answer = unseen.ask("Nimbus, a year on")
     assert all(c.quote.strip() != "Nimbus, a year on" for c in answer.citations)
+
+
+def test_an_english_name_is_found_in_a_chinese_document_by_its_pinyin(unseen):
+    answer = unseen.ask("How many paying users does Yuntu have?")
+    assert answer.answered and "120万" in answer.answer, answer.answer
+    assert all(c.source == "yuntu-zh.md" for c in answer.citations)
+
+
+def test_a_chinese_question_about_a_name_no_document_uses_is_withheld(unseen):
+    assert unseen.ask("云图的专业会员月费是多少？").answered
+    answer = unseen.ask("青鸟影业的专业会员月费是多少？")
+    assert not answer.answered and answer.citations == []

@@ -1,0 +1,81 @@
+"""Names across scripts: a Latin name matches Chinese characters whose pinyin spells it, and the reverse.
+
+Chinese names of companies, products and people are usually romanized by their pinyin (快手 ↔ Kuaishou,
+程一笑 ↔ Cheng Yixiao), sometimes with one vowel dropped (可灵 keling ↔ Kling). This is what lets an English
+question find its entity in a Chinese passage, and a Chinese name in an English one, with no glossary.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_WORDS = re.compile(r"[A-Za-z]+")
+_VOWELS = frozenset("aeiou")
+MIN_LETTERS = 4  # shorter names match too many syllable pairs by chance
+MAX_CHARS = 5  # the longest name (in characters) looked for
+
+
+def spelled(name: str) -> str:
+    """A Latin name as lowercase letters only ("Cheng Yixiao" → "chengyixiao")."""
+    return "".join(_LATIN_WORDS.findall(name)).lower()
+
+
+@lru_cache(maxsize=8192)
+def _syllables(run: str) -> tuple[str, ...]:
+    """The toneless pinyin of each character of a run of Chinese characters."""
+    from pypinyin import lazy_pinyin  # loaded on first use: it costs ~0.4 s
+
+    out = lazy_pinyin(run)
+    return tuple(out) if len(out) == len(run) else tuple(lazy_pinyin(ch)[0] for ch in run)
+
+
+def _same(pinyin: str, latin: str) -> bool:
+    """Equal, or equal once one vowel of the pinyin is dropped (keling ↔ kling)."""
+    if pinyin == latin:
+        return True
+    if len(pinyin) != len(latin) + 1:
+        return False
+    return any(pinyin[i] in _VOWELS and pinyin[:i] + pinyin[i + 1:] == latin for i in range(1, len(pinyin) - 1))
+
+
+@lru_cache(maxsize=4096)
+def latin_in_chinese(latin_name: str, text: str) -> bool:
+    """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
+    target = spelled(latin_name)
+    if len(target) < MIN_LETTERS:
+        return False
+    for run in _HAN_RUN.findall(text):
+        syllables = _syllables(run)
+        for i in range(len(syllables) - 1):
+            spelling = syllables[i]
+            for j in range(i + 1, min(i + MAX_CHARS, len(syllables))):
+                spelling += syllables[j]
+                if _same(spelling, target):
+                    return True
+                if len(spelling) > len(target) + 1:
+                    break
+    return False
+
+
+def romanized(chinese_name: str) -> str:
+    """A Chinese name's pinyin as lowercase letters ("快手" → "kuaishou"); empty when it has no Chinese."""
+    runs = _HAN_RUN.findall(chinese_name)
+    return "".join(s for run in runs for s in _syllables(run)) if len(runs) == 1 and len(runs[0]) >= 2 else ""
+
+
+def chinese_in_latin(chinese_name: str, text: str) -> bool:
+    """True when one to three consecutive Latin words of the text spell the Chinese name's pinyin."""
+    target = romanized(chinese_name)
+    if len(target) < MIN_LETTERS:
+        return False
+    words = [w.lower() for w in _LATIN_WORDS.findall(text)]
+    for i in range(len(words)):
+        spelling = ""
+        for word in words[i:i + 3]:
+            spelling += word
+            if _same(target, spelling):
+                return True
+            if len(spelling) >= len(target):
+                break
+    return False
