@@ -226,6 +226,7 @@ def _borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[
     return found, text
 
 
+@lru_cache(maxsize=4096)
 def _dominant(name: str, doc_text: str) -> bool:
     """True when a name is among the document's most mentioned names (at least half as often as the most
     mentioned one), so a heading or title naming it speaks for the whole text."""
@@ -247,6 +248,7 @@ def _name_counts(doc_text: str) -> dict[str, int]:
     return counts
 
 
+@lru_cache(maxsize=4096)
 def _expose_opening_name(text: str, doc_text: str) -> str:
     """The text with a space before it when its first word is a name (the document capitalizes it mid-sentence
     too), so name detection, which skips sentence-initial words, sees it."""

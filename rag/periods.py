@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
@@ -62,6 +63,11 @@ def _year(text: str | None) -> int | None:
 
 def periods(text: str, doc_year: int | None = None) -> list[Period]:
     """The periods a text names, most specific first; relative years resolve against `doc_year`."""
+    return list(_periods(text, doc_year))
+
+
+@lru_cache(maxsize=8192)
+def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
     found: list[Period] = []
     taken: list[tuple[int, int]] = []
 
@@ -91,7 +97,7 @@ def periods(text: str, doc_year: int | None = None) -> list[Period]:
             shift = -1 if word.startswith(("last", "previous", "past", "去")) else 1 if word.startswith(
                 ("next", "明")) else 0
             found.append(Period(doc_year + shift))
-    return found
+    return tuple(found)
 
 
 _SPAN_WORDS = re.compile(r"\b(?:for\s+)?(?:the\s+)?(?:three|six|nine|twelve|3|6|9|12)\s+months\s+(?:ended|ending|to)\b|"
