@@ -123,7 +123,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "entity_missing": _missing(info, own | _terms(ev.before), f"{ev.text} {ev.before}") if rival
         else _missing(info, context_terms, context_text),
         "entity_missing_sentence": _missing(info, own, ev.text),
-        "entity_missing_doc": _missing(info, window | ev.doc_terms, window_text + " " + ev.doc_text),
+        "entity_missing_doc": _missing(info, window | ev.doc_terms, (window_text, ev.doc_text)),
         "version_missing": _versions_missing(info, window_text),
         "period_hit": float(hit), "period_clash": float(clash),
         "latest_recency": _recency(ctx, ev.date) if info.latest else 0.0,
@@ -171,15 +171,17 @@ def focused(info: QuestionInfo, text: str, focus: set[str], reach: int = 40) -> 
     return any(abs(h - s) <= reach or abs(h - e) <= reach for s, e in spans for h in hits)
 
 
-def mentions(form: str, term_set: frozenset[str] | set[str], raw: str) -> bool:
-    """True when a name (in any script) occurs in a text given by its terms and raw string."""
+def mentions(form: str, term_set: frozenset[str] | set[str], raw: str | tuple[str, ...]) -> bool:
+    """True when a name (in any script) occurs in a text given by its terms and raw string (or strings: each is
+    checked on its own, so a whole document's spellings are worked out once and reused)."""
+    texts = (raw,) if isinstance(raw, str) else raw
     if has_cjk(form):
-        return form in raw or romanize.chinese_in_latin(form, raw)
+        return any(form in t for t in texts) or any(romanize.chinese_in_latin(form, t) for t in texts)
     wanted = set(terms(form))
-    return bool(wanted) and wanted <= term_set or (has_cjk(raw) and romanize.latin_in_chinese(form, raw))
+    return bool(wanted) and wanted <= term_set or any(romanize.latin_in_chinese(form, t) for t in texts)
 
 
-def _missing(info: QuestionInfo, term_set, raw: str) -> float:
+def _missing(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> float:
     """The largest share of an asked entity's words that the text lacks (0 when all are there).
 
     In a comparison one compared name is enough: each side is answered by its own sentence.
@@ -197,7 +199,7 @@ def _all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
     return bool(info.entities) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in info.entities)
 
 
-def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str) -> float:
+def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str | tuple[str, ...]) -> float:
     forms = info.forms(entity)
     if any(mentions(f, term_set, raw) for f in forms):
         return 0.0

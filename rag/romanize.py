@@ -30,32 +30,44 @@ def _syllables(run: str) -> tuple[str, ...]:
     return tuple(out) if len(out) == len(run) else tuple(lazy_pinyin(ch)[0] for ch in run)
 
 
-def _same(pinyin: str, latin: str) -> bool:
-    """Equal, or equal once one vowel of the pinyin is dropped (keling ↔ kling)."""
-    if pinyin == latin:
-        return True
-    if len(pinyin) != len(latin) + 1:
-        return False
-    return any(pinyin[i] in _VOWELS and pinyin[:i] + pinyin[i + 1:] == latin for i in range(1, len(pinyin) - 1))
+def _with_a_vowel(latin: str) -> set[str]:
+    """The spellings with one vowel added inside (kling -> keling, kaling, ...)."""
+    return {latin[:i] + v + latin[i:] for i in range(1, len(latin)) for v in _VOWELS}
+
+
+def _without_a_vowel(pinyin: str) -> set[str]:
+    """The spellings with one inside vowel dropped (keling -> kling, kelng)."""
+    return {pinyin[:i] + pinyin[i + 1:] for i in range(1, len(pinyin) - 1) if pinyin[i] in _VOWELS}
 
 
 @lru_cache(maxsize=4096)
-def latin_in_chinese(latin_name: str, text: str) -> bool:
-    """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
-    target = spelled(latin_name)
-    if len(target) < MIN_LETTERS:
-        return False
+def _pinyin_spellings(text: str) -> frozenset[str]:
+    """Every pinyin spelling of two to MAX_CHARS consecutive Chinese characters of a text (once per text)."""
+    out: set[str] = set()
     for run in _HAN_RUN.findall(text):
         syllables = _syllables(run)
         for i in range(len(syllables) - 1):
             spelling = syllables[i]
             for j in range(i + 1, min(i + MAX_CHARS, len(syllables))):
                 spelling += syllables[j]
-                if _same(spelling, target):
-                    return True
-                if len(spelling) > len(target) + 1:
-                    break
-    return False
+                out.add(spelling)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _latin_spellings(text: str) -> frozenset[str]:
+    """Every run of one to three consecutive Latin words of a text, lowercased and joined (once per text)."""
+    words = [w.lower() for w in _LATIN_WORDS.findall(text)]
+    return frozenset("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
+
+
+def latin_in_chinese(latin_name: str, text: str) -> bool:
+    """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
+    target = spelled(latin_name)
+    if len(target) < MIN_LETTERS or not _HAN_RUN.search(text):
+        return False
+    spellings = _pinyin_spellings(text)
+    return target in spellings or not spellings.isdisjoint(_with_a_vowel(target))
 
 
 def romanized(chinese_name: str) -> str:
@@ -69,13 +81,5 @@ def chinese_in_latin(chinese_name: str, text: str) -> bool:
     target = romanized(chinese_name)
     if len(target) < MIN_LETTERS:
         return False
-    words = [w.lower() for w in _LATIN_WORDS.findall(text)]
-    for i in range(len(words)):
-        spelling = ""
-        for word in words[i:i + 3]:
-            spelling += word
-            if _same(target, spelling):
-                return True
-            if len(spelling) >= len(target):
-                break
-    return False
+    spellings = _latin_spellings(text)
+    return target in spellings or not spellings.isdisjoint(_without_a_vowel(target))
