@@ -55,12 +55,12 @@ def _pinyin_spellings(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _latin_spellings(text: str) -> frozenset[str]:
-    """Every run of one to three consecutive Latin words of a text, lowercased and joined (once per text)."""
-    words = [w.lower() for w in _LATIN_WORDS.findall(text)]
-    return frozenset("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
+def _letters(text: str) -> str:
+    """A text's Latin words, lowercased and run together (a fast first test; one string per text)."""
+    return "".join(_LATIN_WORDS.findall(text)).lower()
 
 
+@lru_cache(maxsize=8192)
 def latin_in_chinese(latin_name: str, text: str) -> bool:
     """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
     target = spelled(latin_name)
@@ -76,10 +76,15 @@ def romanized(chinese_name: str) -> str:
     return "".join(s for run in runs for s in _syllables(run)) if len(runs) == 1 and len(runs[0]) >= 2 else ""
 
 
+@lru_cache(maxsize=8192)
 def chinese_in_latin(chinese_name: str, text: str) -> bool:
     """True when one to three consecutive Latin words of the text spell the Chinese name's pinyin."""
     target = romanized(chinese_name)
     if len(target) < MIN_LETTERS:
         return False
-    spellings = _latin_spellings(text)
-    return target in spellings or not spellings.isdisjoint(_without_a_vowel(target))
+    wanted = {target} | _without_a_vowel(target)
+    letters = _letters(text)
+    if not any(w in letters for w in wanted):
+        return False  # the usual case, decided without splitting the text into words
+    words = [w.lower() for w in _LATIN_WORDS.findall(text)]
+    return any("".join(words[i:j]) in wanted for i in range(len(words)) for j in range(i + 1, min(i + 4, len(words) + 1)))
