@@ -1,7 +1,7 @@
 """Names across scripts: a Latin name matches Chinese characters whose pinyin spells it, and the reverse.
 
-Chinese names of companies, products and people are usually romanized by their pinyin (快手 ↔ Kuaishou,
-程一笑 ↔ Cheng Yixiao), sometimes with one vowel dropped (可灵 keling ↔ Kling). This is what lets an English
+Chinese names of companies, products and people are usually romanized by their pinyin (云图 ↔ Yuntu,
+张伟 ↔ Zhang Wei), sometimes with one vowel dropped (pinyin "keling" written "kling"). This is what lets an English
 question find its entity in a Chinese passage, and a Chinese name in an English one, with no glossary.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ MAX_CHARS = 5  # the longest name (in characters) looked for
 
 
 def spelled(name: str) -> str:
-    """A Latin name as lowercase letters only ("Cheng Yixiao" → "chengyixiao")."""
+    """A Latin name as lowercase letters only ("Zhang Wei" → "zhangwei")."""
     return "".join(_LATIN_WORDS.findall(name)).lower()
 
 
@@ -71,7 +71,7 @@ def latin_in_chinese(latin_name: str, text: str) -> bool:
 
 
 def romanized(chinese_name: str) -> str:
-    """A Chinese name's pinyin as lowercase letters ("快手" → "kuaishou"); empty when it has no Chinese."""
+    """A Chinese name's pinyin as lowercase letters ("云图" → "yuntu"); empty when it has no Chinese."""
     runs = _HAN_RUN.findall(chinese_name)
     return "".join(s for run in runs for s in _syllables(run)) if len(runs) == 1 and len(runs[0]) >= 2 else ""
 
