@@ -18,6 +18,7 @@ from index.chunking import BODY, chunk_document, sentence_units
 from index.embedding import embed_distinct
 from index.loaders import find_documents, load_document
 from index.reuse import CHUNKS_FILE, SENTENCES_FILE, LiveRecords, file_sha256, reuse_key, write_rows
+from rag import namepairs
 from rag.embedder import Embedder
 from rag.errors import DocumentError, IndexCheckError
 from rag.schemas import LoadedDocument, UpdateReport
@@ -284,7 +285,8 @@ class Indexer:
     def _manifest(self, version, live, docs, keys, desired, chunks, lines, errors, live_manifest) -> dict:
         documents = {d.meta.source: {**d.meta.model_dump(), "sha256": d.sha256,
                                      "file_sha256": keys[d.meta.source][0], "reuse_key": keys[d.meta.source][1],
-                                     "body_start": d.body_start, "lines": lines.get(d.meta.source, [])}
+                                     "body_start": d.body_start, "lines": lines.get(d.meta.source, []),
+                                     "aliases": [list(pair) for pair in namepairs.mine([d.text])]}
                      for d in docs}
         for error in errors:
             if error.source in live_manifest.get("documents", {}):

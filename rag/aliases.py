@@ -40,6 +40,24 @@ class Glossary:
             raise ConfigError(f"glossary {path} is invalid ({exc.__class__.__name__}); "
                               "write it as `aliases: {Name: [alias, ...]}`") from None
 
+    def with_pairs(self, pairs: list[tuple[str, str]]) -> Glossary:
+        """A glossary that also holds these (name, alias) pairs: a pair touching an entry joins it (the entry's
+        canonical name stays canonical); other pairs make new entries."""
+        entries = {canon: list(names) for canon, names in self.entries.items()}
+        owner = {n.lower(): canon for canon, names in entries.items() for n in [canon, *names]}
+        for name, alias in pairs:
+            canon = owner.get(name.lower()) or owner.get(alias.lower())
+            if canon is None:
+                canon = name
+                entries[canon] = []
+                owner[name.lower()] = canon
+            for n in (name, alias):
+                if owner.setdefault(n.lower(), canon) == canon and n != canon and n not in entries[canon]:
+                    entries[canon].append(n)
+        merged = Glossary(entries)
+        merged.terms = self.terms
+        return merged
+
     def canonical_names(self, text: str) -> list[str]:
         """Canonical names whose canonical form or any alias occurs in the text, in order of first mention."""
         found: list[tuple[int, str]] = []

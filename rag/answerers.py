@@ -1,10 +1,12 @@
 """Answerers as components: the shared retrieval step, the `Answerer` protocol and the extractive answerer."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from rag import namepairs
 from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored
 from rag.question import QuestionInfo, analyse
@@ -47,12 +49,24 @@ class SentenceSearch:
 
     def __init__(self, retriever: HybridRetriever, scorer: ExtractiveAnswerer, glossary: Glossary):
         self.retriever, self.scorer, self.glossary = retriever, scorer, glossary
+        self._mined: tuple[str, Glossary] | None = None  # (index version, glossary + the aliases its documents state)
+        self._lock = threading.Lock()
+
+    def glossary_for(self, view: IndexView) -> Glossary:
+        """The user's glossary plus the aliases this index version's documents state ("X (Y)", "X, known as Y")."""
+        with self._lock:
+            if self._mined is None or self._mined[0] != view.version:
+                pairs = [tuple(pair) for doc_id, info in view.documents().items()  # stated when indexed; else now
+                         for pair in (info["aliases"] if "aliases" in info else namepairs.mine([view.text(doc_id)]))]
+                self._mined = (view.version, self.glossary.with_pairs(pairs))
+            return self._mined[1]
 
     def find(self, view: IndexView, question: str, top_k: int) -> Found:
         """Candidate sentences for a question, scored by how well they support an answer."""
-        info = analyse(question, self.glossary)
-        dense_query = " ".join([self.glossary.rewrite(question), *self.glossary.translate_terms(question)])
-        lexical_query = self.glossary.expand(question)
+        glossary = self.glossary_for(view)
+        info = analyse(question, glossary)
+        dense_query = " ".join([glossary.rewrite(question), *glossary.translate_terms(question)])
+        lexical_query = glossary.expand(question)
         # The multilingual model reads every question as asked: it finds Chinese passages for English
         # questions and the reverse.
         candidates = self.retriever.candidates(view, dense_query, lexical_query, question)

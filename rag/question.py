@@ -13,13 +13,17 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
     ("money", r"\bhow much money\b|\b(how much|what|which)\b.*\b(pay|paid|cost|costs|price|fee|fees|spend|spent|"
               r"revenue|prize|budget|invest|investment|income|earn|earned|payments?|subscription|charge)\b|"
               r"\b(pay|paid|cost|price|fee|spend|spent|revenue|prize|budget|payments?)\b.*\bhow much\b",
-     r"多少钱|(?<!付)费用|价格|收入|营收|奖金|花费|投入|订阅费|年费|月费|预算"),
+     # a money word asks for an amount only with a how-much word ("价格走势" is a trend, not a price)
+     r"多少钱|^(?=.*(?:多少|几))(?:.*(?:(?<!付)费用|价格|收入|营收|奖金|花费|投入|订阅费|年费|月费|预算))"),
     ("number", r"\bhow (many|much|long|big|large|old|high)\b|\bwhat (percentage|percent|share|proportion|number|"
                r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b",
      r"多少|(?<!第)几|多大|多长|多久|多高|百分之"),  # 第几 asks for a rank, not a count
     ("title", r"\b(which|what)\b(?!.*\b(how|why)\b).*\b(drama|dramas|film|films|movie|movies|book|paper|song|show|"
               r"series|title|article|short film)\b|\btitled?\b", r"标题|题目"),
-    ("year", r"\b(what|which) year\b|\bwhen\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
+    # "when" asks for a date as the question word ("When did..", "since when have"), not in a clause ("..when it
+    # launched?", "..when pitching X?")
+    ("year", r"\b(what|which) year\b|^\W*(since )?when\b|\bwhen (did|does|do|is|was|were|will|would|has|have|had|"
+             r"can|could|are)\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
     ("person", r"^\s*(who|whom)\b|\bwho (won|is|was|founded|described)\b|\b(which|what) ([a-z-]+ )?(person|people|"
                r"developer|founder|ceo|executive|winner|author|judge|designer|creator|student|artist|researcher|"
                r"investor|analyst|director|engineer)s?\b", r"谁"),
@@ -35,8 +39,10 @@ _NUMBER = re.compile(r"\d(?:[\d,.]*\d)?%?|\b(one|two|three|four|five|six|seven|e
 _MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
                     r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?)\b",
                     re.IGNORECASE)
-_YEAR = re.compile(r"\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|"
-                   r"November|December)\b|\b(this|next|last) year\b", re.IGNORECASE)
+# digits bounded by non-digits, not \b: in "在2024年7月" the Chinese characters are word characters too
+_YEAR = re.compile(r"(?<![\d.])(19|20)\d{2}(?![\d.]?\d)|\b(January|February|March|April|May|June|July|August|September|"
+                   r"October|November|December)\b|\b(this|next|last) year\b|(?<!\d)\d{1,2}月|[今去明前]年|同年|当年",
+                   re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"(19|20)\d{2}")
 _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”’](?![A-Za-z])")
 # A run of capitalized words; a person's name is a run of exactly two or three of them, not part of a
@@ -152,6 +158,8 @@ def chinese_subject(question: str) -> str:
         return ""
     m = _CJK_SUBJECT.match(without_periods(question))
     if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)):
+        return ""
+    if len(terms(m.group(1))) > 3:  # a clause ("中国海藻养殖主要集中在..."), not a name
         return ""
     return m.group(1)
 

@@ -35,6 +35,14 @@ Nimbus has about 5 million paying users, according to people familiar with the c
 The service launched in June 2023 and now runs in 40 countries.
 Its main rival, Vela from Harbor Studio, focuses on animation.
 """,
+    "harbor.md": """---
+title: Harbor Studio widens its reach
+date: 2025-04-02
+---
+Harbor Studio's animation app Vela, known outside China as Lumen, opened to overseas users last year.
+The studio has since hired forty engineers in Singapore and Dublin.
+Vela had 2 million monthly active users in March 2025, Harbor Studio said.
+""",
     "profile.meta.yaml": "title: Nimbus, a year on\ndate: 2025-01-10\nauthors: [Ada Stone]\n",
     "yuntu-zh.md": """---
 title: 云图上线一年
@@ -126,3 +134,10 @@ def test_a_chinese_question_about_a_name_no_document_uses_is_withheld(unseen):
     assert unseen.ask("云图的专业会员月费是多少？").answered
     answer = unseen.ask("青鸟影业的专业会员月费是多少？")
     assert not answer.answered and answer.citations == []
+
+
+def test_an_alias_a_document_states_is_used_for_questions(unseen):
+    manifest = unseen.view().manifest
+    assert ["Vela", "Lumen"] in manifest["documents"]["harbor.md"]["aliases"]
+    answer = unseen.ask("How many monthly active users did Lumen have?")
+    assert answer.answered and "2 million monthly active users" in answer.answer, answer.answer

@@ -1,0 +1,59 @@
+"""Aliases documents state themselves, and how they join the user's glossary."""
+from __future__ import annotations
+
+import pytest
+
+from rag.aliases import Glossary
+from rag.namepairs import mine
+from rag.question import analyse, chinese_subject
+
+
+@pytest.mark.parametrize("text, pair", [
+    ("The studio's app Orla (Brightframe) added sound.", ("Orla", "Brightframe")),
+    ("Tessel, known abroad as Weft, is a loom maker.", ("Tessel", "Weft")),
+    ("Tessel, formerly Loomly, is a loom maker.", ("Tessel", "Loomly")),
+    ("创始人Marlo Venn（马洛）表示", ("马洛", "Marlo Venn")),
+    ("Chief executive Marlo Venn (马洛) said so.", ("Marlo Venn", "马洛")),
+    ("星图（Stellar）在去年上线", ("星图", "Stellar")),
+    ("Colours are stored as RGB (Red Green Blue) triples.", ("RGB", "Red Green Blue")),
+])
+def test_stated_aliases_are_mined(text, pair):
+    assert pair in mine([text + " chief executive said the studio."]) or pair[::-1] in mine([text])
+
+
+@pytest.mark.parametrize("text", [
+    "class Reader(BaseReader): pass",  # code, not an alias
+    "It was shown at an event in Shenzhen (and online).",  # not a name in the parentheses
+    "The plan (Standard) costs more; the standard plan is cheap.",  # a word the text writes in lower case
+    "Trades as KTX (1024.HK) in Hong Kong.",  # a ticker
+    "The ID (TID) of a thread.",  # two acronyms
+    "A NOP (Operation) byte.",  # an acronym that does not abbreviate the words
+])
+def test_what_is_not_an_alias(text):
+    assert mine([text]) == []
+
+
+def test_mined_pairs_join_the_glossary_entry_they_touch():
+    glossary = Glossary({"Tessel": ["特塞尔"]}).with_pairs([("Tessel", "Weft"), ("Orla", "Brightframe")])
+    assert glossary.forms("Tessel") == ["Tessel", "特塞尔", "Weft"]
+    assert glossary.canonical_names("How big is Weft?") == ["Tessel"]
+    assert glossary.canonical_names("Who runs Brightframe?") == ["Orla"]
+    assert Glossary().with_pairs([]).entries == {}
+
+
+def test_question_types_in_chinese_dates_and_clauses():
+    from rag.question import answer_type_matches
+
+    when = analyse("可灵的国际版是什么时候推出的？", Glossary())
+    assert answer_type_matches(when, "可灵在2024年7月推出国际版之后，海外用户增多。")
+    assert not answer_type_matches(when, "可灵推出国际版之后，海外用户增多。")
+    assert "year" not in analyse("Where was the app unavailable when it launched?", Glossary()).kinds
+    assert "year" not in analyse("What did the firm focus on when pitching it?", Glossary()).kinds
+    assert "year" in analyse("Since when have users had to pay?", Glossary()).kinds
+    assert "money" not in analyse("业内人士怎么看两家今后一年的价格走势？", Glossary()).kinds
+    assert "money" in analyse("云图的年费是多少？", Glossary()).kinds
+
+
+def test_a_chinese_clause_is_not_a_subject_name():
+    assert chinese_subject("星河影像的付费用户有多少？") == "星河影像"
+    assert chinese_subject("中国海藻养殖主要集中在哪些省份？") == ""
