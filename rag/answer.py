@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rag import features, romanize
+from rag import features, quantities, romanize
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
@@ -237,12 +237,16 @@ def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]
 
 def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
     """A passage may answer only if it is a sentence (not a heading) that names an asked entity (in it, the sentence
-    before, its section or title; in itself when it names someone else) and holds a value of the asked type (number, amount, date)."""
+    before, its section or title; in itself when it names someone else), states the numbers the question qualifies
+    with ("a ten-second clip") and holds a value of the asked type (number, amount, date)."""
     row = s.row
     if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
         return False
     if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
         return False  # it names someone else and not the asked entity
+    if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
+            info.quantities, f"{s.evidence.before} {s.sentence.text}"):
+        return False  # "a ten-second clip" asked, a five-second one told
     return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
 
 

@@ -110,6 +110,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     hit, clash = periods.match(asked, mentioned)
     if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
         hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
+    elif asked and not mentioned and periods.superseded(asked, dated):
+        clash = True  # a sentence naming no period speaks of its document's time, later than the asked period
     values = {
         "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
         "sim_gap": ctx.best_sim - _sim(ev),

@@ -159,6 +159,23 @@ def anchored(found: list[Period], dated: Period | None) -> list[Period]:
     return out
 
 
+def superseded(asked: list[Period], dated: Period | None) -> bool:
+    """True when every asked period ended before the latest period of its kind that had ended by a document's
+    month: a sentence naming no period in a May 2025 report is not about Q2 2024 (nor 2023, nor March 2025)."""
+    if dated is None or dated.year is None or dated.kind != "month" or not asked:
+        return False
+    size = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+    for a in asked:
+        if a.year is None or a.kind not in size:
+            return False
+        step = size[a.kind]
+        asked_end = a.year * 12 + (a.part * step if a.kind != "year" else 12)
+        latest_end = dated.year * 12 + (dated.part - 1) // step * step
+        if asked_end >= latest_end:
+            return False
+    return True
+
+
 def match(asked: list[Period], mentioned: list[Period]) -> tuple[bool, bool]:
     """(an asked period is named, a different period is named instead of any asked one)."""
     if not asked:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag import quantities
 from rag.aliases import Glossary
 from rag.lexical import STOPWORDS, terms
 from rag.periods import asks_latest, without_periods
@@ -108,6 +109,7 @@ class QuestionInfo:
     meta: str | None = None
     latest: bool = False
     core: str = ""  # the question without the periods it names
+    quantities: list[str] = field(default_factory=list)  # numbers it states as qualifiers ("a ten-second clip")
 
     def forms(self, entity: str) -> list[str]:
         """The surface forms that count as a mention of an entity (its aliases included)."""
@@ -199,7 +201,7 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
                 and m.group().split()[0].lower() not in _QUESTION_WORDS | _CALENDAR_WORDS]
     variants = {n: glossary.forms(n) for n in names}
     return QuestionInfo(question, kinds, names, list(dict.fromkeys(content)), chinese, size, found, variants,
-                        versions, meta_kind(question), asks_latest(question), core)
+                        versions, meta_kind(question), asks_latest(question), core, quantities.asked(question, versions))
 
 
 _CURRENCIES = [  # (currency, its marks); the first that matches names it ("美元" before "元", "HK$" before "$")

@@ -60,11 +60,17 @@ def _letters(text: str) -> str:
     return "".join(_LATIN_WORDS.findall(text)).lower()
 
 
+@lru_cache(maxsize=4096)
+def _has_han_run(text: str) -> bool:
+    """True when a text has a Chinese character (one scan per text, not one per name checked against it)."""
+    return _HAN_RUN.search(text) is not None
+
+
 @lru_cache(maxsize=8192)
 def latin_in_chinese(latin_name: str, text: str) -> bool:
     """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
     target = spelled(latin_name)
-    if len(target) < MIN_LETTERS or not _HAN_RUN.search(text):
+    if len(target) < MIN_LETTERS or not _has_han_run(text):
         return False
     spellings = _pinyin_spellings(text)
     return target in spellings or not spellings.isdisjoint(_with_a_vowel(target))

@@ -1,4 +1,4 @@
-"""Aliases documents state themselves, and how they join the user's glossary."""
+"""Question signals that carry to unseen documents: stated aliases, answer types, qualifier numbers, periods."""
 from __future__ import annotations
 
 import pytest
@@ -57,3 +57,31 @@ def test_question_types_in_chinese_dates_and_clauses():
 def test_a_chinese_clause_is_not_a_subject_name():
     assert chinese_subject("星河影像的付费用户有多少？") == "星河影像"
     assert chinese_subject("中国海藻养殖主要集中在哪些省份？") == ""
+
+
+def test_numbers_a_question_qualifies_with_must_be_in_the_passage():
+    from rag import quantities
+
+    info = analyse("How many credits does a ten-second clip cost in Orla 2.0's top tier?", Glossary())
+    assert info.quantities == ["10"]  # not the version's 2.0
+    assert quantities.missing(info.quantities, "A five-second clip in the top tier costs 100 credits.")
+    assert not quantities.missing(info.quantities, "A ten-second clip in the top tier costs 200 credits.")
+    assert not quantities.missing(info.quantities, "一段10秒的视频消耗200积分。")
+    assert analyse("云图生成一段十五秒1080p视频要多少积分？", Glossary()).quantities == ["1080"]
+    assert "15" in quantities.values("一段十五秒的视频")
+    for question in ("What did Orla earn in Q3 2024?", "What happened on March 5?", "What did Gen-4 score?",
+                     "How many users did it have at the 2.0 launch?", "Which three things did it show?"):
+        assert analyse(question, Glossary()).quantities == [], question
+
+
+def test_a_sentence_naming_no_period_speaks_of_its_documents_time():
+    from rag.periods import Period, doc_period, superseded
+
+    may_2025 = doc_period("2025-05-28")
+    assert superseded([Period(2024, "quarter", 2)], may_2025)
+    assert superseded([Period(2023)], may_2025)
+    assert not superseded([Period(2025, "quarter", 1)], may_2025)  # the quarter a May report covers
+    assert not superseded([Period(2024)], may_2025)  # the last full year
+    assert not superseded([Period(2024, "quarter", 3)], doc_period("2024-11-20"))
+    assert not superseded([Period(2024, "quarter", 2)], doc_period("2024"))  # a year alone says too little
+    assert not superseded([], may_2025)

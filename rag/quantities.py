@@ -1,0 +1,75 @@
+"""Numbers a question states as qualifiers ("a ten-second clip", "10秒1080p视频", "its 45 million users").
+
+A passage that answers "how many credits does a ten-second clip cost?" states the ten seconds; one about a
+five-second clip answers a different question. Years, quarters, days of months and versions are not qualifiers
+here: periods and versions have their own checks.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+          "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
+_CJK_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\d.])\d+(?:\.\d+)?(?![\d]|\.\d)")
+_WORD = re.compile(rf"(?i)(?<![A-Za-z])({'|'.join(_WORDS)})(?![A-Za-z])")
+_HYPHENED = re.compile(rf"(?i)(?<![A-Za-z])({'|'.join(_WORDS)})-[a-z]+")
+_CJK_NUMBER = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[秒分个天周年月张段次倍])")
+_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|" \
+          r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+
+
+@lru_cache(maxsize=8192)
+def values(text: str) -> frozenset[str]:
+    """Every number a text states, normalized ("1,000" -> "1000", "five" -> "5", "十五秒" -> "15")."""
+    found = {m.group().replace(",", "") for m in _DIGITS.finditer(text)}
+    found |= {str(_WORDS[m.group(1).lower()]) for m in _WORD.finditer(text)}
+    found |= {str(_cjk_value(m.group(1))) for m in _CJK_NUMBER.finditer(text)}
+    return frozenset(_plain(v) for v in found)
+
+
+def asked(question: str, versions: list[str]) -> list[str]:
+    """The numbers a question states as qualifiers: digits and hyphened number words ("ten-second"), not years,
+    quarters, days of months, list sizes or the numbers of versions."""
+    in_versions = {_plain(v) for version in versions for v in re.findall(r"\d+(?:\.\d+)?", version)}
+    out = []
+    for m in _DIGITS.finditer(question):
+        value, before, after = m.group().replace(",", ""), question[:m.start()], question[m.end():]
+        if version_like(value, before, after):
+            continue
+        if (re.fullmatch(r"(19|20)\d\d", value) or re.search(r"[QqHh]$|FY$", before)
+                or re.match(r"\s*[月日号]|(st|nd|rd|th)\b", after) or re.search(rf"(?:{_MONTHS})\.?\s+$", before)):
+            continue
+        out.append(_plain(value))
+    out += [str(_WORDS[m.group(1).lower()]) for m in _HYPHENED.finditer(question)]
+    return [v for v in dict.fromkeys(out) if v not in in_versions]
+
+
+_UNIT = re.compile(r"\s*(%|percent|per ?cent|million|billion|thousand|trillion|yuan|dollars?|credits?|seconds?|"
+                   r"minutes?|hours?|days?|users?|times|x\b|[-‑][a-z]+|[万亿元秒倍个分天])", re.IGNORECASE)
+
+
+def version_like(value: str, before: str, after: str) -> bool:
+    """A model's number, not a quantity: "Gen-4", "V2", "Sora 2", "the 2.0 launch", "from 1.0 to 2.1"."""
+    if _UNIT.match(after):
+        return False
+    return bool(re.search(r"[A-Za-z][-‑]?$", before) or "." in value or re.search(r"[A-Z][A-Za-z]+ $", before))
+
+
+def missing(asked_values: list[str], text: str) -> bool:
+    """True when a text lacks one of the asked qualifier numbers."""
+    have = values(text)
+    return any(v not in have for v in asked_values)
+
+
+def _plain(value: str) -> str:
+    return value.removesuffix(".0")
+
+
+def _cjk_value(numeral: str) -> int:
+    if "十" not in numeral:
+        return _CJK_DIGITS[numeral]
+    tens, _, units = numeral.partition("十")
+    return (_CJK_DIGITS[tens] if tens else 1) * 10 + (_CJK_DIGITS[units] if units else 0)
