@@ -141,3 +141,25 @@ def test_an_alias_a_document_states_is_used_for_questions(unseen):
     assert ["Vela", "Lumen"] in manifest["documents"]["harbor.md"]["aliases"]
     answer = unseen.ask("How many monthly active users did Lumen have?")
     assert answer.answered and "2 million monthly active users" in answer.answer, answer.answer
+
+
+def test_an_index_built_before_aliases_were_stored_works_them_out_on_first_use(unseen, embedder, multilingual,
+                                                                                 glossary, tmp_path):
+    import json
+    import shutil
+
+    from rag.store import IndexVersions
+    from tests.conftest import build_service
+
+    version = unseen.view().version
+    data = tmp_path / "data"
+    shutil.copytree(unseen.versions.root.parent, data)
+    path = IndexVersions(data).folder(version) / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for info in manifest["documents"].values():
+        del info["aliases"]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    older = build_service(IndexVersions(data), embedder, multilingual, glossary)
+    assert "aliases" not in older.view().manifest["documents"]["harbor.md"]
+    answer = older.ask("How many monthly active users did Lumen have?")
+    assert answer.answered and "2 million monthly active users" in answer.answer, answer.answer
