@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rag import features, quantities, romanize
+from rag import features, periods, quantities, romanize
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
@@ -129,7 +129,8 @@ class ExtractiveAnswerer:
         other = conflicting(info, best, pool)
         if other is not None:
             return _fit(_dated([best, other]), self.params.max_chars + 150)
-        return [best]
+        fuller = _fuller_date(info, best, pool) if "year" in info.kinds else None
+        return _fit([best, fuller], self.params.max_chars + 150) if fuller is not None else [best]
 
     def _sides(self, info: QuestionInfo, scored: list[Scored], cutoff: float) -> list[Scored]:
         """For a comparison, the best sentence about each compared name (topic terms decide)."""
@@ -266,6 +267,20 @@ def _dated(chosen: list[Scored]) -> list[Scored]:
     ordered = sorted(chosen, key=lambda s: s.sentence.date or "", reverse=True)
     return [replace(s, note=f"{'Sources differ. ' if i == 0 else ''}{s.sentence.title or s.sentence.source}"
                             f" ({s.sentence.date or 'undated'}):") for i, s in enumerate(ordered)]
+
+
+def _fuller_date(info: QuestionInfo, best: Scored, pool: list[Scored]) -> Scored | None:
+    """For a "when" question answered with a partial date ("On April 15, ..."), a plausible sentence (in the pool:
+    it holds what was asked) that states that date in full ("April 15, 2025"), to quote beside it."""
+    stated = periods.dates(best.sentence.text)
+    if not stated or all(None not in d for d in stated):
+        return None
+    for other in pool[1:]:
+        if other.sentence.id == best.sentence.id:
+            continue
+        if any(periods.refines(d, o) for d in stated if None in d for o in periods.dates(other.sentence.text)):
+            return other
+    return None
 
 
 def _passage(text: str, chunk: Span, scored: Scored) -> str:

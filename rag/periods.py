@@ -191,3 +191,38 @@ def _differs(asked: Period, other: Period) -> bool:
     if asked.kind == "year" or other.kind == "year":
         return False
     return not (asked.months() & other.months())
+
+
+_MONTH_NAMES = "|".join(sorted([*_MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                                 "dec"], key=len, reverse=True)).title()  # capitalized: "may" is not May
+_DATES = [  # (pattern, group order): English "April 15, 2025" / "15 April 2025" / "April 2025", Chinese "2025年4月15日"
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})(?![a-z])\.?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"),
+    re.compile(rf"\b(?P<month>{_MONTH_NAMES})(?![a-z])\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?,?(?:\s+(?P<year>(?:19|20)\d{{2}}))?"
+               rf"(?![\d])"),
+    re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>1[0-2]|[1-9])\s*月(?:\s*(?P<day>[1-3]?\d)\s*[日号])?"),
+    re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})(?![\d.]?\d)"),
+]
+Date = tuple  # (year, month, day), each an int or None
+
+
+def dates(text: str) -> list[Date]:
+    """The calendar dates a text states, as (year, month, day) with None for what it leaves out."""
+    found: list[Date] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            groups = m.groupdict()
+            month = groups.get("month")
+            if month and not month.isdigit():
+                month = str(next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(month.lower()[:3])))
+            found.append(tuple(int(v) if v else None for v in (groups.get("year"), month, groups.get("day"))))
+    return found
+
+
+def refines(general: Date, specific: Date) -> bool:
+    """True when `specific` states everything `general` does, the same, and more ("April 15" -> "April 15, 2025")."""
+    same = all(g is None or g == s for g, s in zip(general, specific))
+    return same and sum(v is not None for v in specific) > sum(v is not None for v in general)

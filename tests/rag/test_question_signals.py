@@ -85,3 +85,15 @@ def test_a_sentence_naming_no_period_speaks_of_its_documents_time():
     assert not superseded([Period(2024, "quarter", 3)], doc_period("2024-11-20"))
     assert not superseded([Period(2024, "quarter", 2)], doc_period("2024"))  # a year alone says too little
     assert not superseded([], may_2025)
+
+
+def test_dates_and_which_date_states_another_more_fully():
+    from rag.periods import dates, refines
+
+    assert dates("On April 15, a couple of weeks after the quarter closed") == [(None, 4, 15)]
+    assert dates("a launch event on April 15, 2025, in Beijing") == [(2025, 4, 15)]
+    assert dates("opened on 9 December 2024") == [(2024, 12, 9)]
+    assert dates("2025年6月11日，发布了新模型") == [(2025, 6, 11)]
+    assert dates("it may launch; market share rose") == []  # "may" and "Mar-ket" are not months
+    assert refines((None, 4, 15), (2025, 4, 15)) and refines((2024, 12, None), (2024, 12, 9))
+    assert not refines((2024, 12, None), (2024, 11, 9)) and not refines((2024, None, None), (2024, None, None))
