@@ -10,8 +10,8 @@ from rag import features, periods, quantities, romanize
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
-from rag.lexical import terms
-from rag.metadata import metadata_answer
+from rag.lexical import fold, terms
+from rag.metadata import META_WORDS, metadata_answer
 from rag.question import QuestionInfo, unknown_subject
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
@@ -71,6 +71,13 @@ class ExtractiveAnswerer:
         unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
+        if info.meta:  # which document a question about a document means: its title, matched in any language
+            titles = list(dict.fromkeys(ev.title for ev in evidence))
+            asked = [w for w in asked_words(info.core or info.text, names) if fold(w) not in META_WORDS]
+            title_cover = {t: c.cover for t, c in zip(titles, soft_covers(asked, view.sentence_lex.weight, titles,
+                                                                           self.word_vectors))}
+            for s in scored:
+                s.row["title_cover"] = title_cover.get(s.evidence.title, 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
 
     def _with_unknown_subject(self, info: QuestionInfo, view: IndexView) -> QuestionInfo:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rag.lexical import terms
-from rag.periods import doc_year
+from rag.periods import dates, doc_year
 from rag.question import QuestionInfo
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ def metadata_answer(info: QuestionInfo, scored: list[Scored]) -> Scored | None:
     elif info.meta == "published":
         if not ev.date:
             return None
-        span = _marked(ev, "dateline") or _dateline(ev.doc_text, ev.date) or _marked(ev, "byline") or \
-            _line_with(ev.doc_text, [title])
+        span = _marked(ev, "dateline") or _dateline(ev.doc_text, ev.date) or \
+            _line_with(ev.doc_text, [title]) or _marked(ev, "byline")  # no dateline: the title names the piece
         note = f"{title or 'The document'} was published on {ev.date}."
     elif info.meta == "title":
         if not title:
@@ -48,21 +48,22 @@ def metadata_answer(info: QuestionInfo, scored: list[Scored]) -> Scored | None:
     return replace(best, start=start, end=end, note=note)
 
 
-_META_WORDS = frozenset(terms("""who wrote written writer author authors byline article piece report story post
+META_WORDS = frozenset(terms("""who wrote written writer author authors byline article piece report story post
 document profile review title titled headline called published publication date when day""")) | {"publish"}
 
 
 def _document(info: QuestionInfo, scored: list[Scored], depth: int = 30) -> Scored:
     """The best candidate of the document the question is about: its title's match with the question's topic
     words, plus its best candidate's score."""
-    topic = [t for t in info.terms if t not in _META_WORDS]
+    topic = [t for t in info.terms if t not in META_WORDS]
     best: dict[str, tuple[float, Scored]] = {}
     for s in scored[:depth]:
         ev = s.evidence
         if ev is None:
             continue
         title = set(terms(ev.title))
-        value = (sum(t in title for t in topic) / len(topic) if topic else 0.0) + 0.5 * s.score
+        lexical = sum(t in title for t in topic) / len(topic) if topic else 0.0
+        value = max(lexical, s.row.get("title_cover", 0.0)) + 0.5 * s.score  # soft: any language
         if ev.doc_id not in best or value > best[ev.doc_id][0]:
             best[ev.doc_id] = (value, s)
     return max(best.values(), key=lambda pair: pair[0])[1] if best else scored[0]
@@ -93,14 +94,20 @@ def _line_with(text: str, needles: list[str]) -> tuple[int, int] | None:
 
 
 def _dateline(text: str, date: str) -> tuple[int, int] | None:
-    """A line near the top that states the document's year (a dateline), if any."""
+    """A short line near the top that states the document's date (its year and month at least), if any; a
+    paragraph that merely mentions the year is not a dateline."""
     year = doc_year(date)
     if year is None:
         return None
+    m = re.match(r"\s*\d{4}-(\d{1,2})(?:-(\d{1,2}))?", date)
+    month, day = (int(m.group(1)), int(m.group(2)) if m.group(2) else None) if m else (None, None)
     body = _body(text)
-    for m in re.finditer(rf"(?<!\d){year}(?!\d)", text[body:body + HEAD]):
-        start, end = _line(text, body + m.start())
-        if end - start <= 200:
+    for found in re.finditer(rf"(?<!\d){year}(?!\d)", text[body:body + HEAD]):
+        start, end = _line(text, body + found.start())
+        line = text[start:end]
+        if end - start <= 80 and (date in line or any(
+                y == year and (month is None or mo == month) and (day is None or d in (None, day))
+                for y, mo, d in dates(line))):
             return start, end
     return None
 

@@ -52,7 +52,7 @@ _PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
 _ORG_WORDS = frozenset(["academy", "art", "arts", "university", "institute", "college", "school", "conference", "times", "tower", "business", "group", "inc", "ltd", "llc", "company", "corporation", "corp", "market", "platform", "assistant", "model", "models", "studio", "studios", "lab", "labs", "center", "centre", "design", "news", "report", "awards", "award", "competition", "festival", "team", "ecosystem", "foundation", "bank", "capital", "ventures", "fund", "agency", "association", "council", "ministry", "bureau", "department", "office", "press", "journal", "magazine", "review", "daily", "weekly", "technology", "technologies", "tech", "media", "cloud", "engine", "app", "apps", "store", "video", "ai", "china", "chinese"])
 _META = [  # (what the question asks of a document's metadata, English pattern, Chinese pattern)
     ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
-               r"byline|written by|reporter)\b", r"作者|谁写|撰写|执笔|记者"),
+               r"byline|written by|reporter)\b", r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
     ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
                   r"released|come out|came out|appear|appeared)\b.*\b(article|piece|report|post|story|document|"
                   r"profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|"

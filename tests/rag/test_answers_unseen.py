@@ -163,3 +163,9 @@ def test_an_index_built_before_aliases_were_stored_works_them_out_on_first_use(u
     assert "aliases" not in older.view().manifest["documents"]["harbor.md"]
     answer = older.ask("How many monthly active users did Lumen have?")
     assert answer.answered and "2 million monthly active users" in answer.answer, answer.answer
+
+
+def test_a_question_in_english_finds_a_chinese_documents_metadata_by_its_title(unseen):
+    answer = unseen.ask("When was the article about Yuntu's first year online published?")
+    assert answer.answered and "2025-03-02" in answer.answer, answer.answer
+    assert [c.source for c in answer.citations] == ["yuntu-zh.md"]

@@ -97,3 +97,14 @@ def test_dates_and_which_date_states_another_more_fully():
     assert dates("it may launch; market share rose") == []  # "may" and "Mar-ket" are not months
     assert refines((None, 4, 15), (2025, 4, 15)) and refines((2024, 12, None), (2024, 12, 9))
     assert not refines((2024, 12, None), (2024, 11, 9)) and not refines((2024, None, None), (2024, None, None))
+
+
+def test_creators_are_not_authors_and_a_paragraph_is_not_a_dateline():
+    from rag.metadata import _dateline
+
+    assert analyse("为什么不少创作者改用新版本？", Glossary()).meta is None
+    assert analyse("这篇文章的作者是谁？", Glossary()).meta == "author"
+    text = "Title\n\n云图的迭代节奏很快。2025年1月，新版本上线，画面更稳定，价格也下调了不少，用户增长明显。\nBeijing, March 2, 2025\n"
+    start, end = _dateline(text, "2025-03-02")
+    assert text[start:end] == "Beijing, March 2, 2025"
+    assert _dateline("Title\n\n2024年，云图上线。\n", "2025-03-02") is None
