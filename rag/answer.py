@@ -27,7 +27,7 @@ class AnswerParams:
 
     threshold: float | None = None
     threshold_cjk: float | None = None
-    pool_floor: float = 0.4  # other sources (conflicts, newer, other periods) need this share of the threshold
+    pool_floor: float = 0.2  # other sources (conflicts, newer, other periods) need this share of the threshold
     period_relief: float = 1.0  # share of the threshold a passage naming the asked period needs (1: no relief)
     max_chars: int = 420
     depth: int = 80

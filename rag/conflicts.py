@@ -5,6 +5,7 @@ import re
 from typing import TYPE_CHECKING
 
 from rag.question import QuestionInfo, typed_matches
+from rag.text import has_cjk
 
 if TYPE_CHECKING:
     from rag.answer import Scored
@@ -70,6 +71,9 @@ def same_fact(info: QuestionInfo, best: Scored, other: Scored, cover_share: floa
         return False
     if row.get("entity_missing") or row.get("period_clash") or row.get("rival_entity"):
         return False
-    if row.get("cover", 0.0) < cover_share * best.row.get("cover", 0.0):
+    # across languages the words differ: compare soft coverage (word vectors), not shared words or focus words
+    across = has_cjk(best.sentence.text) != has_cjk(other.sentence.text)
+    key = "soft_cover" if across else "cover"
+    if row.get(key, 0.0) < cover_share * best.row.get(key, 0.0):
         return False
-    return bool(row.get("focus_near") or not best.row.get("focus_near"))
+    return bool(across or row.get("focus_near") or not best.row.get("focus_near"))

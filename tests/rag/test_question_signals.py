@@ -108,3 +108,19 @@ def test_creators_are_not_authors_and_a_paragraph_is_not_a_dateline():
     start, end = _dateline(text, "2025-03-02")
     assert text[start:end] == "Beijing, March 2, 2025"
     assert _dateline("Title\n\n2024年，云图上线。\n", "2025-03-02") is None
+
+
+def test_the_same_fact_in_another_language_is_compared_by_soft_coverage():
+    from types import SimpleNamespace
+
+    from rag.conflicts import same_fact
+
+    def scored(text, **row):
+        return SimpleNamespace(sentence=SimpleNamespace(text=text), row={"type_match": 1.0, **row})
+
+    info = analyse("How much does the basic plan cost per month?", Glossary())
+    best = scored("The basic plan costs 69 yuan a month.", cover=0.8, soft_cover=0.9, focus_near=1.0)
+    chinese = scored("基础会员的单月价格为79元。", cover=0.0, soft_cover=0.85, focus_near=0.0)
+    assert same_fact(info, best, chinese)  # no shared words, but it says the same thing
+    assert not same_fact(info, best, scored("基础会员很受欢迎。", cover=0.0, soft_cover=0.3, focus_near=0.0))
+    assert not same_fact(info, best, scored("The plan is popular.", cover=0.2, soft_cover=0.9, focus_near=0.0))
