@@ -14,8 +14,8 @@ _LATIN = rf"{_WORD}(?:[ -]{_WORD}){{0,2}}"  # one to three capitalized words
 _CJK = r"[\u4e00-\u9fff]{2,6}"
 _OPEN, _CLOSE = r"(?:\s\(|\s?（)\s?", r"\s?[)）]"  # "Name (Alias)", never code's "Name(arg)"
 _PAREN = [
-    re.compile(rf"(?<![A-Za-z0-9’'-])({_LATIN}){_OPEN}({_LATIN}|{_CJK}){_CLOSE}"),  # Jimeng (Dreamina), Kuaishou (快手)
-    re.compile(rf"(?:^|(?<=[的是了和与及，、：\s]))({_CJK}){_OPEN}({_LATIN}){_CLOSE}"),  # 即梦（Dreamina）
+    re.compile(rf"(?<![A-Za-z0-9’'-])({_LATIN}){_OPEN}({_LATIN}|{_CJK}){_CLOSE}"),  # Orla (Brightframe), Tessel (特塞尔)
+    re.compile(rf"(?:^|(?<=[的是了和与及，、：\s]))({_CJK}){_OPEN}({_LATIN}){_CLOSE}"),  # 星图（Stellar）
 ]
 _KNOWN_AS = re.compile(
     rf"(?<![A-Za-z0-9’'-])({_LATIN}),? (?:(?:which|that|who) (?:is|was) )?(?:also |better |now |formerly |internationally |"
@@ -73,7 +73,7 @@ def _lowercase_words(text: str, words: set[str]) -> set[str]:
 
 def _name_part(name: str, lower: set[str], trim: bool = True) -> str:
     """The name in a run: Chinese characters as they are; capitalized words from the first one the documents never
-    write in lower case ("Founder Cheng Yixiao" -> "Cheng Yixiao"); "" when a word is also a common word."""
+    write in lower case ("Founder Marlo Venn" -> "Marlo Venn"); "" when a word is also a common word."""
     if re.fullmatch(_CJK, name):
         return name
     words = re.split(r"[ -]", name)

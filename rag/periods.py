@@ -193,11 +193,11 @@ def _differs(asked: Period, other: Period) -> bool:
     return not (asked.months() & other.months())
 
 
-_MONTH_NAMES = "|".join(sorted([*_MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+MONTH_NAMES = "|".join(sorted([*_MONTHS, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                                  "dec"], key=len, reverse=True)).title()  # capitalized: "may" is not May
 _DATES = [  # (pattern, group order): English "April 15, 2025" / "15 April 2025" / "April 2025", Chinese "2025年4月15日"
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})(?![a-z])\.?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"),
-    re.compile(rf"\b(?P<month>{_MONTH_NAMES})(?![a-z])\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?,?(?:\s+(?P<year>(?:19|20)\d{{2}}))?"
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTH_NAMES})(?![a-z])\.?(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?"),
+    re.compile(rf"\b(?P<month>{MONTH_NAMES})(?![a-z])\.?(?:\s+(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?)?,?(?:\s+(?P<year>(?:19|20)\d{{2}}))?"
                rf"(?![\d])"),
     re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<month>1[0-2]|[1-9])\s*月(?:\s*(?P<day>[1-3]?\d)\s*[日号])?"),
     re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})(?![\d.]?\d)"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag.periods import MONTH_NAMES
+
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
           "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
@@ -17,8 +19,7 @@ _DIGITS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\d.])\d+(?:\.\
 _WORD = re.compile(rf"(?i)(?<![A-Za-z])({'|'.join(_WORDS)})(?![A-Za-z])")
 _HYPHENED = re.compile(rf"(?i)(?<![A-Za-z])({'|'.join(_WORDS)})-[a-z]+")
 _CJK_NUMBER = re.compile(r"([一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])(?=[秒分个天周年月张段次倍])")
-_MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|" \
-          r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+
 
 
 @lru_cache(maxsize=8192)
@@ -40,7 +41,7 @@ def asked(question: str, versions: list[str]) -> list[str]:
         if version_like(value, before, after):
             continue
         if (re.fullmatch(r"(19|20)\d\d", value) or re.search(r"[QqHh]$|FY$", before)
-                or re.match(r"\s*[月日号]|(st|nd|rd|th)\b", after) or re.search(rf"(?:{_MONTHS})\.?\s+$", before)):
+                or re.match(r"\s*[月日号]|(st|nd|rd|th)\b", after) or re.search(rf"(?:{MONTH_NAMES})\.?\s+$", before)):
             continue
         out.append(_plain(value))
     out += [str(_WORDS[m.group(1).lower()]) for m in _HYPHENED.finditer(question)]
@@ -52,7 +53,7 @@ _UNIT = re.compile(r"\s*(%|percent|per ?cent|million|billion|thousand|trillion|y
 
 
 def version_like(value: str, before: str, after: str) -> bool:
-    """A model's number, not a quantity: "Gen-4", "V2", "Sora 2", "the 2.0 launch", "from 1.0 to 2.1"."""
+    """A model's number, not a quantity: "Gen-4", "V2", "Orla 2", "the 2.0 launch", "from 1.0 to 2.1"."""
     if _UNIT.match(after):
         return False
     return bool(re.search(r"[A-Za-z][-‑]?$", before) or "." in value or re.search(r"[A-Z][A-Za-z]+ $", before))

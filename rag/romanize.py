@@ -1,7 +1,7 @@
 """Names across scripts: a Latin name matches Chinese characters whose pinyin spells it, and the reverse.
 
 Chinese names of companies, products and people are usually romanized by their pinyin (云图 ↔ Yuntu,
-张伟 ↔ Zhang Wei), sometimes with one vowel dropped (pinyin "keling" written "kling"). This is what lets an English
+张伟 ↔ Zhang Wei), sometimes with one vowel dropped (pinyin "bolan" written "blan"). This is what lets an English
 question find its entity in a Chinese passage, and a Chinese name in an English one, with no glossary.
 """
 from __future__ import annotations
@@ -31,12 +31,12 @@ def _syllables(run: str) -> tuple[str, ...]:
 
 
 def _with_a_vowel(latin: str) -> set[str]:
-    """The spellings with one vowel added inside (kling -> keling, kaling, ...)."""
+    """The spellings with one vowel added inside (blan -> bolan, balan, ...)."""
     return {latin[:i] + v + latin[i:] for i in range(1, len(latin)) for v in _VOWELS}
 
 
 def _without_a_vowel(pinyin: str) -> set[str]:
-    """The spellings with one inside vowel dropped (keling -> kling, kelng)."""
+    """The spellings with one inside vowel dropped (bolan -> blan, boln)."""
     return {pinyin[:i] + pinyin[i + 1:] for i in range(1, len(pinyin) - 1) if pinyin[i] in _VOWELS}
 
 
