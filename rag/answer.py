@@ -208,8 +208,15 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
             dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
             fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
-            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id)))
+            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta)))
     return out
+
+
+def _source_names(meta: dict) -> str:
+    """The document's authors and publication (a front matter "source" that is a name, not a URL)."""
+    publication = str(meta.get("url") or "")
+    names = [*(meta.get("authors") or ()), "" if "/" in publication or "." in publication else publication]
+    return "; ".join(n for n in names if n)
 
 
 def _ranks(candidates: list[Candidate]) -> dict[int, tuple[int | None, int | None, int | None]]:

@@ -54,6 +54,7 @@ class Evidence:
     lines: tuple[tuple[str, int, int], ...] = ()  # the document's heading/byline/dateline lines (kind, start, end)
     doc_terms: frozenset[str] = frozenset()
     doc_text: str = ""
+    source_names: str = ""  # who published or wrote the document ("according to X" names the source, not a subject)
 
 
 @dataclass
@@ -180,7 +181,33 @@ def mentions(form: str, term_set: frozenset[str] | set[str], raw: str | tuple[st
     if has_cjk(form):
         return any(form in t for t in texts) or any(romanize.chinese_in_latin(form, t) for t in texts)
     wanted = set(terms(form))
-    return bool(wanted) and wanted <= term_set or any(romanize.latin_in_chinese(form, t) for t in texts)
+    return bool(wanted) and wanted <= term_set or any(romanize.latin_in_chinese(form, t) for t in texts) or (
+        _ACRONYM.fullmatch(form) is not None and any(spells_out(form, t) for t in texts))
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_JOINING = frozenset(["of", "the", "and", "for", "&"])
+
+
+@lru_cache(maxsize=8192)
+def spells_out(acronym: str, text: str) -> bool:
+    """True when the text writes an acronym out in full: a run of capitalized words whose initials spell it
+    ("EU" in "the European Union", "WHO" in "World Health Organization")."""
+    tokens = re.findall(r"[A-Za-z]+|&", text)
+    for i, first in enumerate(tokens):
+        if first[0] != acronym[0] or not first[0].isupper():
+            continue
+        initials, j = "", i
+        while j < len(tokens) and len(initials) < len(acronym):
+            word = tokens[j]
+            if word[0].isupper():
+                initials += word[0]
+            elif word not in _JOINING or not initials:
+                break
+            j += 1
+        if initials == acronym:
+            return True
+    return False
 
 
 def _missing(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> float:
@@ -227,6 +254,8 @@ def _borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[
                                          for e in info.entities for f in info.forms(e)):
             break  # a heading or title lends a name only when the document is mostly about it
         found, text = found | part_terms, f"{text} {part}"
+    if ev.source_names:
+        found, text = found | _terms(ev.source_names), f"{text} {ev.source_names}"
     return found, text
 
 
@@ -268,7 +297,20 @@ def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
         return False
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
     return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
-               and not _attached(text, m.start()) for m in _NAME.finditer(text))
+               and not _attached(text, m.start()) and not _extends_asked(text, m.start(), asked)
+               for m in _NAME.finditer(text))
+
+
+_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+(?:\.\d+)*))*")
+
+
+def _extends_asked(text: str, start: int, asked: set[str]) -> bool:
+    """True when the capitalized run holding position `start` also holds an asked name: "Pro" in "Acme 2.0 Pro"
+    is part of the asked product's name, not someone else."""
+    for run in _RUN.finditer(text):
+        if run.start() <= start < run.end():
+            return bool(set(terms(run.group())) & asked)
+    return False
 
 
 # A name after one of these is where or what something is about (a place, an event, an owner, a platform), not

@@ -186,7 +186,8 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     names = glossary.canonical_names(question)
     if "compare" in kinds and len(names) >= 2:
         kinds.discard("person")  # "Who has more users, A or B?" compares A and B
-    english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " ", question) if chinese else question
+    # Chinese text between Latin names separates them ("A和B" names A and B, not "A B")
+    english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " | ", question) if chinese else question
     translated = glossary.translate_terms(question) if chinese else []
     core = without_periods(question)  # what is asked apart from when: periods are matched by their own signals
     content = terms(glossary.rewrite(core)) + [t for n in names for t in terms(n)] + \

@@ -124,3 +124,37 @@ def test_the_same_fact_in_another_language_is_compared_by_soft_coverage():
     assert same_fact(info, best, chinese)  # no shared words, but it says the same thing
     assert not same_fact(info, best, scored("基础会员很受欢迎。", cover=0.0, soft_cover=0.3, focus_near=0.0))
     assert not same_fact(info, best, scored("The plan is popular.", cover=0.2, soft_cover=0.9, focus_near=0.0))
+
+
+def test_chinese_text_separates_latin_names():
+    info = analyse("火山云在哪个城市发布了Orla和Weft？", Glossary({}))
+    assert "Orla" in info.entities and "Weft" in info.entities and "Orla Weft" not in info.entities
+
+
+@pytest.mark.parametrize("acronym, text, expected", [
+    ("EU", "It is not available in the European Union yet.", True),
+    ("WHO", "The World Health Organization said so.", True),
+    ("UK", "Sold in the United States and Kenya.", False),  # initials of two runs, not one
+    ("EU", "Every user is European.", False),
+])
+def test_acronyms_are_found_written_out(acronym, text, expected):
+    from rag.features import spells_out
+    assert spells_out(acronym, text) is expected
+
+
+def test_a_word_continuing_the_asked_name_is_not_someone_else():
+    from rag.features import _rival, _terms
+    info = analyse("What did Tessel and Loomly launch?", Glossary({}))
+    title = "Tessel 2.0 Master arrives with a new look"
+    assert not _rival(info, title, _terms(title))
+    other = "Only Weft arrives with a new look"
+    assert _rival(info, other, _terms(other))
+
+
+def test_the_source_of_a_document_lends_its_name():
+    from rag.features import Evidence, _borrowable, _terms
+    info = analyse("Why did Tessel wait, according to The Loom Ledger?", Glossary({}))
+    text = "Tessel waited for better motion."
+    ev = Evidence(key=0, doc_id="d", text=text, doc_text=text, source_names="Ada Reyes; The Loom Ledger")
+    found, _ = _borrowable(info, ev, _terms(text))
+    assert {"loom", "ledger"} <= found
