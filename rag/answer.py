@@ -2,6 +2,7 @@
 cite verbatim."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -71,13 +72,13 @@ class ExtractiveAnswerer:
         unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
-        if info.meta:  # which document a question about a document means: its title, matched in any language
-            titles = list(dict.fromkeys(ev.title for ev in evidence))
-            asked = [w for w in asked_words(info.core or info.text, names) if fold(w) not in META_WORDS]
-            title_cover = {t: c.cover for t, c in zip(titles, soft_covers(asked, view.sentence_lex.weight, titles,
+        if info.meta:  # which document a question about a document means: its title and publication, in any language
+            labels = list(dict.fromkeys(_label(ev) for ev in evidence))
+            asked = [w for w in asked_words(info.core or info.text, set()) if fold(w) not in META_WORDS]  # names too
+            title_cover = {t: c.cover for t, c in zip(labels, soft_covers(asked, view.sentence_lex.weight, labels,
                                                                            self.word_vectors))}
             for s in scored:
-                s.row["title_cover"] = title_cover.get(s.evidence.title, 0.0) if s.evidence is not None else 0.0
+                s.row["title_cover"] = title_cover.get(_label(s.evidence), 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
 
     def _with_unknown_subject(self, info: QuestionInfo, view: IndexView) -> QuestionInfo:
@@ -139,6 +140,20 @@ class ExtractiveAnswerer:
         fuller = _fuller_date(info, best, pool) if "year" in info.kinds else None
         return _fit([best, fuller], self.params.max_chars + 150) if fuller is not None else [best]
 
+    def complete_lists(self, info: QuestionInfo, view: IndexView, chosen: list[Scored]) -> list[Scored]:
+        """For a list question answered with the first item of a counted enumeration ("First, ...", "一是..."),
+        the quote runs on through the sentences that continue it ("Second, ...", "二是...")."""
+        if "list" not in info.kinds or len(chosen) != 1 or not _STARTS_LIST.search(chosen[0].sentence.text):
+            return chosen
+        best = chosen[0]
+        pos, end = view.sentence_pos.get(best.sentence.id), best.end
+        while pos is not None:
+            nxt = view.neighbour(pos, 1)
+            if nxt is None or not _CONTINUES_LIST.match(nxt.text) or nxt.end - best.start > self.params.max_chars:
+                break
+            pos, end = view.sentence_pos.get(nxt.id), nxt.end
+        return [replace(best, end=end)]
+
     def _sides(self, info: QuestionInfo, scored: list[Scored], cutoff: float) -> list[Scored]:
         """For a comparison, the best sentence about each compared name (topic terms decide)."""
         name_terms = {t for n in info.names for t in terms(n)}
@@ -188,6 +203,12 @@ class ExtractiveAnswerer:
         return [s.sentence.passage(s.score) for s in scored if not s.row.get("heading_like")][:k]
 
 
+# The first item of a counted enumeration, and the sentences that continue one.
+_STARTS_LIST = re.compile(r"第一|一是|其一|首先|\b(?:First|Firstly)\b")
+_CONTINUES_LIST = re.compile(r"\s*(?:第[二三四五六七八九十]|[二三四五六七八九十]是|其[二三四五六七八九十]|其次|再次|最后|"
+                             r"(?:Second|Secondly|Third|Thirdly|Fourth|Fifth|Finally|Lastly)\b)")
+
+
 def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evidence]:
     """The narrow scoring input for each candidate: its text, neighbours, section, document facts and ranks."""
     docs = view.documents()
@@ -210,6 +231,11 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
             doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta)))
     return out
+
+
+def _label(ev: Evidence) -> str:
+    """What names a document: its title and who published or wrote it."""
+    return f"{ev.title} {ev.source_names}".strip()
 
 
 def _source_names(meta: dict) -> str:

@@ -109,6 +109,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     mentioned = periods.anchored(periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
                                  or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
     hit, clash = periods.match(asked, mentioned)
+    if info.kinds & {"number", "money"} and periods.whole_year_for_part(asked, mentioned):
+        clash = True  # "revenue in Q2 2024" asked, the year's revenue told
     if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
         hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
     elif asked and not mentioned and periods.superseded(asked, dated):

@@ -61,7 +61,7 @@ def _document(info: QuestionInfo, scored: list[Scored], depth: int = 30) -> Scor
         ev = s.evidence
         if ev is None:
             continue
-        title = set(terms(ev.title))
+        title = set(terms(f"{ev.title} {ev.source_names}"))  # its title and who published or wrote it
         lexical = sum(t in title for t in topic) / len(topic) if topic else 0.0
         value = max(lexical, s.row.get("title_cover", 0.0)) + 0.5 * s.score  # soft: any language
         if ev.doc_id not in best or value > best[ev.doc_id][0]:

@@ -184,6 +184,14 @@ def match(asked: list[Period], mentioned: list[Period]) -> tuple[bool, bool]:
     return hit, not hit and any(_differs(a, m) for a in asked for m in mentioned)
 
 
+def whole_year_for_part(asked: list[Period], mentioned: list[Period]) -> bool:
+    """True when a part of a year is asked (a quarter, half or month) and the text names only whole years, that
+    year among them: a figure for the year does not answer for a quarter of it."""
+    parts = [a for a in asked if a.kind != "year"]
+    return bool(parts and mentioned) and all(m.kind == "year" for m in mentioned) and any(
+        a.year is None or m.year is None or a.year == m.year for a in parts for m in mentioned)
+
+
 def _differs(asked: Period, other: Period) -> bool:
     """True when `other` names a period that excludes the asked one."""
     if asked.year is not None and other.year is not None and asked.year != other.year:

@@ -44,6 +44,22 @@ The studio has since hired forty engineers in Singapore and Dublin.
 Vela had 2 million monthly active users in March 2025, Harbor Studio said.
 """,
     "profile.meta.yaml": "title: Nimbus, a year on\ndate: 2025-01-10\nauthors: [Ada Stone]\n",
+    "yuntu-users-zh.md": """---
+title: 云图的用户是谁
+date: 2025-05-06
+---
+云图团队表示，云图的用户大致可以分为三类：一是短视频博主，用它制作片头；二是网店店主，用它生成商品视频；三是动画工作室，用它预演分镜。
+""",
+    "kestrel-review.md": """---
+title: A week with the new camera app
+date: 2025-06-01
+authors: [Iris Dale]
+source: The Shutter Ledger
+---
+By Iris Dale
+
+The camera app records slow motion at 240 frames a second and exports straight to the cloud.
+""",
     "yuntu-zh.md": """---
 title: 云图上线一年
 date: 2025-03-02
@@ -169,3 +185,29 @@ def test_a_question_in_english_finds_a_chinese_documents_metadata_by_its_title(u
     answer = unseen.ask("When was the article about Yuntu's first year online published?")
     assert answer.answered and "2025-03-02" in answer.answer, answer.answer
     assert [c.source for c in answer.citations] == ["yuntu-zh.md"]
+
+
+def test_a_counted_enumeration_is_quoted_through_its_last_item(unseen):
+    answer = unseen.ask("云图的用户主要分为哪几类？")
+    assert answer.answered, answer.answer
+    assert all(item in answer.answer for item in ("短视频博主", "网店店主", "动画工作室")), answer.answer
+
+
+def test_a_publication_named_in_the_question_finds_its_article(unseen):
+    answer = unseen.ask("When was The Shutter Ledger's article published?")
+    assert answer.answered and "2025-06-01" in answer.answer, answer.answer
+    assert [c.source for c in answer.citations] == ["kestrel-review.md"]
+
+
+def test_a_quarter_is_not_answered_with_a_whole_years_figure():
+    from rag.periods import Period, whole_year_for_part
+    assert whole_year_for_part([Period(2024, "quarter", 2)], [Period(2024)])
+    assert not whole_year_for_part([Period(2024, "quarter", 2)], [Period(2024, "quarter", 2), Period(2024)])
+    assert not whole_year_for_part([Period(2024)], [Period(2024)])
+
+
+def test_which_ones_in_chinese_asks_for_a_list_not_a_count():
+    from rag.aliases import Glossary
+    from rag.question import analyse
+    assert "number" not in analyse("云图的用户主要分为哪几类？", Glossary({})).kinds
+    assert "number" in analyse("云图有几类用户？", Glossary({})).kinds
