@@ -66,6 +66,12 @@ def periods(text: str, doc_year: int | None = None) -> list[Period]:
     return list(_periods(text, doc_year))
 
 
+_SPAN_LENGTH = {"three": 3, "3": 3, "six": 6, "6": 6}
+_MONTHS_ENDED = re.compile(r"\b(?P<length>three|six|3|6)\s+months\s+(?:ended|ending|to)\s+(?:\d{1,2}\s+)?"
+                           rf"(?P<month>{'|'.join(_MONTHS)})(?:\s+\d{{1,2}}(?!\d))?,?(?:\s+(?P<year>(?:19|20)\d{{2}}))?",
+                           re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
     found: list[Period] = []
@@ -75,6 +81,12 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
         taken.append(match.span())
         found.append(period)
 
+    for m in _MONTHS_ENDED.finditer(text):  # "the three months ended September 30, 2024": the quarter it closes
+        month, length = _MONTHS.index(m.group("month").lower()) + 1, int(_SPAN_LENGTH[m.group("length").lower()])
+        if length == 3 and month % 3 == 0:
+            add(m, Period(_year(m.group("year")), "quarter", month // 3))
+        elif length == 6 and month % 6 == 0:
+            add(m, Period(_year(m.group("year")), "half", month // 6))
     for pattern in _QUARTER:
         for m in pattern.finditer(text):
             add(m, Period(_year(m.group("year")), "quarter", _ORDINAL[m.group("part").lower()]))
@@ -83,8 +95,8 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
             first = m.group("part").lower() in ("1", "first", "上")
             add(m, Period(_year(m.group("year")), "half", 1 if first else 2))
     for m in _MONTH.finditer(text):
-        if m.group(1).lower() == "may" and not m.group(2):
-            continue  # "may" is usually the verb
+        if m.group(1).lower() == "may" and not m.group(2) or any(s <= m.start() < e for s, e in taken):
+            continue  # "may" is usually the verb; a month that closes a named span is that span's
         add(m, Period(_year(m.group(2)), "month", _MONTHS.index(m.group(1).lower()) + 1))
     for m in _CJK_MONTH.finditer(text):
         add(m, Period(_year(m.group(1)), "month", int(m.group(2))))

@@ -158,3 +158,18 @@ def test_the_source_of_a_document_lends_its_name():
     ev = Evidence(key=0, doc_id="d", text=text, doc_text=text, source_names="Ada Reyes; The Loom Ledger")
     found, _ = _borrowable(info, ev, _terms(text))
     assert {"loom", "ledger"} <= found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("revenue for the three months ended September 30, 2024", ("quarter", 3, 2024)),
+    ("profit for the six months ended 30 June 2025", ("half", 1, 2025)),
+])
+def test_a_span_of_months_ended_is_the_quarter_or_half_it_closes(text, expected):
+    from rag.periods import periods
+    found = periods(text)
+    assert [(p.kind, p.part, p.year) for p in found] == [expected]
+
+
+def test_profit_and_sales_ask_for_an_amount():
+    assert "money" in analyse("What gross profit did Tessel report?", Glossary({})).kinds
+    assert "money" in analyse("特塞尔的净利润是多少？", Glossary({})).kinds
