@@ -138,6 +138,8 @@ class ExtractiveAnswerer:
         if other is not None:
             return _fit(_dated([best, other]), self.params.max_chars + 150)
         fuller = _fuller_date(info, best, pool) if "year" in info.kinds else None
+        if fuller is None:
+            fuller = _in_question_language(info, best, pool)
         return _fit([best, fuller], self.params.max_chars + 150) if fuller is not None else [best]
 
     def complete_lists(self, info: QuestionInfo, view: IndexView, chosen: list[Scored]) -> list[Scored]:
@@ -321,6 +323,14 @@ def _fuller_date(info: QuestionInfo, best: Scored, pool: list[Scored]) -> Scored
         if any(periods.refines(d, o) for d in stated if None in d for o in periods.dates(other.sentence.text)):
             return other
     return None
+
+
+def _in_question_language(info: QuestionInfo, best: Scored, pool: list[Scored]) -> Scored | None:
+    """When the best sentence is in the other language than the question, a plausible sentence (in the pool) in the
+    question's language that states the same fact, to quote beside it, so the asker can read the answer too."""
+    if has_cjk(best.sentence.text) == info.chinese:
+        return None
+    return next((s for s in pool[1:] if has_cjk(s.sentence.text) == info.chinese and same_fact(info, best, s)), None)
 
 
 def _passage(text: str, chunk: Span, scored: Scored) -> str:

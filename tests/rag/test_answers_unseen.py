@@ -211,3 +211,4 @@ def test_which_ones_in_chinese_asks_for_a_list_not_a_count():
     from rag.question import analyse
     assert "number" not in analyse("云图的用户主要分为哪几类？", Glossary({})).kinds
     assert "number" in analyse("云图有几类用户？", Glossary({})).kinds
+

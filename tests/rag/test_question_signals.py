@@ -173,3 +173,20 @@ def test_a_span_of_months_ended_is_the_quarter_or_half_it_closes(text, expected)
 def test_profit_and_sales_ask_for_an_amount():
     assert "money" in analyse("What gross profit did Tessel report?", Glossary({})).kinds
     assert "money" in analyse("特塞尔的净利润是多少？", Glossary({})).kinds
+
+
+def test_an_answer_in_the_other_language_also_quotes_one_in_the_askers_language():
+    from types import SimpleNamespace
+
+    from rag.answer import Scored, _in_question_language
+
+    def scored(text, cover):
+        row = {"type_match": 1.0, "soft_cover": cover, "cover": cover}
+        return Scored(None, SimpleNamespace(text=text), 0.9, 0, len(text), text, None, row)
+
+    info = analyse("特塞尔在柏林招聘了多少名工程师？", Glossary({}))
+    english, chinese = scored("Tessel hired 35 engineers in Berlin.", 1.0), scored("特塞尔在柏林招聘了35名工程师。", 0.9)
+    assert _in_question_language(info, english, [english, chinese]) is chinese
+    assert _in_question_language(info, chinese, [chinese, english]) is None  # already in the asker's language
+    unrelated = scored("特塞尔总部位于柏林。", 0.3)
+    assert _in_question_language(info, english, [english, unrelated]) is None  # not the same fact
