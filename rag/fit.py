@@ -1,6 +1,7 @@
 """Fit the answer combiner on tuning gold sets and calibrate the abstention threshold (`reelqa fit`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -156,8 +157,9 @@ def fit_both(samples: list[Sample], l2: float, listwise: bool = False) -> Combin
 
 
 def document_group(item: dict) -> str:
-    """The document (or question set) a gold question belongs to, from its id: "doc-07" -> "doc", "x12" -> "x"."""
-    qid = str(item.get("id", ""))
+    """The document (or question set) a gold question belongs to, from its id: "doc-07" -> "doc", "x12" -> "x";
+    a leading batch tag is not part of it ("t2-doc-07" -> "doc": later batches over the same document)."""
+    qid = re.sub(r"^t\d+-(?=.+-)", "", str(item.get("id", "")))
     return qid.rsplit("-", 1)[0] if "-" in qid else qid.rstrip("0123456789") or qid
 
 

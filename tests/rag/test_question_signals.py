@@ -190,3 +190,10 @@ def test_an_answer_in_the_other_language_also_quotes_one_in_the_askers_language(
     assert _in_question_language(info, chinese, [chinese, english]) is None  # already in the asker's language
     unrelated = scored("特塞尔总部位于柏林。", 0.3)
     assert _in_question_language(info, english, [english, unrelated]) is None  # not the same fact
+
+
+@pytest.mark.parametrize("qid, group", [("doc-07", "doc"), ("t2-doc-07", "doc"), ("t3-two-part-01", "two-part"),
+                                        ("x12", "x"), ("xa-03", "xa")])
+def test_cross_validation_groups_questions_by_document_whatever_their_batch(qid, group):
+    from rag.fit import document_group
+    assert document_group({"id": qid}) == group
