@@ -85,8 +85,11 @@ def test_ctrl_c_mid_build_leaves_the_live_index_untouched(tmp_path, built_data_d
     corpus = tmp_path / "corpus"
     _write_corpus(corpus, documents=80)
     env = {**os.environ, "REELQA_DATA_DIR": str(data), "REELQA_CORPUS_DIR": str(corpus), "OMP_NUM_THREADS": "1"}
+    # Ctrl-C as a terminal delivers it, whatever launched the suite: a shell without job control starts background
+    # commands with SIGINT ignored, and a child would inherit that and never see the signal
     proc = subprocess.Popen([sys.executable, "-m", "cli", "index", "rebuild"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         seen = []
         for line in proc.stderr:  # not a terminal: JSON progress lines
