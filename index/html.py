@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 _BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
@@ -26,6 +27,7 @@ class Extracted:
     date: str = ""
     authors: list[str] = field(default_factory=list)
     url: str = ""
+    publisher: str = ""
 
 
 def extract_html(html: str) -> Extracted:
@@ -55,7 +57,8 @@ def extract_html(html: str) -> Extracted:
     if date:
         head.append(f"Published {date}")
     text = "\n\n".join(head + blocks) if blocks else ""
-    return Extracted(text=text, title=title, date=date, authors=authors, url=doc.url or "")
+    return Extracted(text=text, title=title, date=date, authors=authors, url=doc.url or "",
+                     publisher=_publisher(html, title, doc.sitename or ""))
 
 
 def _blocks(body) -> list[str]:
@@ -92,6 +95,25 @@ def _text(element) -> str:
 
 def _clean(text: str) -> str:
     return re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip()
+
+
+_SITE_NAME = re.compile(r"<meta\s[^>]*property=[\"']og:site_name[\"'][^>]*content=[\"']([^\"']+)[\"']", re.IGNORECASE)
+_TITLE_TAG = re.compile(r"<title[^>]*>([^<]+)</title>", re.IGNORECASE)
+
+
+def _publisher(html: str, title: str, extracted: str) -> str:
+    """The site or publication: `og:site_name`, else what the `<title>` adds after the article's title
+    ("Headline | Site"), else the extractor's guess unless it is the title again or a bare domain."""
+    named = _SITE_NAME.search(html)
+    if named:
+        return _clean(unescape(named.group(1)))
+    tag = _TITLE_TAG.search(html)
+    if tag and title:
+        parts = [_clean(p) for p in re.split(r"\s+[|–—·-]\s+", unescape(tag.group(1)))]
+        if len(parts) >= 2 and _same(parts[0], title) and 0 < len(parts[-1]) <= 60:
+            return parts[-1]
+    guess = _clean(extracted)
+    return "" if not guess or _same(guess, title) or re.fullmatch(r"[\w.-]+\.[a-z]{2,}", guess) else guess
 
 
 def _same(a: str, b: str) -> bool:

@@ -44,7 +44,8 @@ def load_document(path: Path, corpus_dir: Path) -> LoadedDocument:
             extracted = extract_html(text)
             text, body_start = extracted.text, 0
             meta = {k: v for k, v in (("title", extracted.title), ("date", extracted.date),
-                                      ("authors", extracted.authors), ("url", extracted.url)) if v}
+                                      ("authors", extracted.authors), ("url", extracted.url),
+                                      ("publisher", extracted.publisher)) if v}
         else:
             meta, body_start = _front_matter(text, source)
     if not text[body_start:].strip():
@@ -115,7 +116,8 @@ def _meta(source: str, data: dict, text: str, body_start: int) -> DocumentMeta:
     return DocumentMeta(doc_id=data.get("id") or _doc_id(source), source=source,
                         title=str(data.get("title") or _fallback_title(source, text[body_start:])),
                         date=normalize_date(when),
-                        authors=[str(a) for a in authors], url=str(data.get("source") or data.get("url") or ""))
+                        authors=[str(a) for a in authors], url=str(data.get("source") or data.get("url") or ""),
+                        publisher=str(data.get("publisher") or data.get("site") or ""))
 
 
 def _dateline(body: str, lines: int = 5) -> str:

@@ -242,8 +242,9 @@ def _label(ev: Evidence) -> str:
 
 def _source_names(meta: dict) -> str:
     """The document's authors and publication (a front matter "source" that is a name, not a URL)."""
-    publication = str(meta.get("url") or "")
-    names = [*(meta.get("authors") or ()), "" if "/" in publication or "." in publication else publication]
+    url = str(meta.get("url") or "")  # a front matter "source" that is a name is kept here
+    publication = str(meta.get("publisher") or "") or ("" if "/" in url or "." in url else url)
+    names = [*(meta.get("authors") or ()), publication]
     return "; ".join(n for n in names if n)
 
 
@@ -264,6 +265,18 @@ def _doc_terms(view: IndexView, doc_id: str) -> frozenset[str]:
     return _DOC_TERMS[key]
 
 
+_META_TERMS: dict[str, frozenset[str]] = {}
+
+
+def _metadata_terms(view: IndexView) -> frozenset[str]:
+    """The words of every document's title, authors and publisher: names a question may use for a source."""
+    if view.version not in _META_TERMS:
+        _META_TERMS.clear()
+        labels = [f"{m.get('title', '')} {_source_names(m)}" for m in view.documents().values()]
+        _META_TERMS[view.version] = frozenset(t for label in labels for t in terms(label))
+    return _META_TERMS[view.version]
+
+
 def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]) -> bool:
     """True when the question names something (a capitalized name) whose words no document uses at all, and
     no retrieved Chinese document spells it in pinyin."""
@@ -272,7 +285,7 @@ def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]
         if entity in info.names:
             continue
         words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
-        if words and any(t not in vocab for t in words) and not any(
+        if words and any(t not in vocab and t not in _metadata_terms(view) for t in words) and not any(
                 romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
             return True
     return False

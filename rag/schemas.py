@@ -15,6 +15,7 @@ class DocumentMeta(BaseModel):
     date: str = ""
     authors: list[str] = Field(default_factory=list)
     url: str = ""
+    publisher: str = Field("", description="who published it: a site or publication name, when known")
 
 
 class LoadedDocument(BaseModel):

@@ -203,3 +203,28 @@ def test_front_matter_wins_over_a_sidecar_and_a_sidecar_over_html_metadata(tmp_p
     assert (a.meta.title, a.meta.date) == ("From front matter", "2025-01-02")
     page = load_document(tmp_path / "page.html", tmp_path)
     assert (page.meta.title, page.meta.date) == ("Corrected title", "2025-03-04")
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ('<meta property="og:site_name" content="Frame Notes">', "Frame Notes"),  # the page says who published it
+    ("", "Reviews"),  # else what the title tag adds after the headline ("Kling adds lip sync - Home | Reviews")
+])
+def test_html_publisher_from_site_name(tmp_path, extra, expected):
+    page = BOILERPLATE_PAGE.replace('<meta name="date" content="2025-03-04">',
+                                    f'<meta name="date" content="2025-03-04">{extra}')
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    assert load_document(tmp_path / "page.html", tmp_path).meta.publisher == expected
+
+
+def test_html_publisher_from_what_the_title_tag_adds(tmp_path):
+    page = ("<html><head><title>Revenue doubles | Ledger Weekly</title></head><body><article>"
+            "<h1>Revenue doubles</h1><p>The company said on Monday that paying users doubled from a year earlier.</p>"
+            "<p>It did not disclose revenue for the quarter, but analysts expect strong growth this year.</p>"
+            "</article></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == "Ledger Weekly"
+
+
+def test_front_matter_publisher(tmp_path):
+    (tmp_path / "a.md").write_text("---\ntitle: T\npublisher: Ledger Weekly\n---\nSome text here.\n", encoding="utf-8")
+    assert load_document(tmp_path / "a.md", tmp_path).meta.publisher == "Ledger Weekly"

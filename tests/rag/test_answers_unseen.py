@@ -212,3 +212,9 @@ def test_which_ones_in_chinese_asks_for_a_list_not_a_count():
     assert "number" not in analyse("云图的用户主要分为哪几类？", Glossary({})).kinds
     assert "number" in analyse("云图有几类用户？", Glossary({})).kinds
 
+
+
+def test_a_publication_named_only_in_metadata_is_not_an_unknown_name(unseen):
+    answer = unseen.ask("According to The Shutter Ledger, at how many frames a second does the camera app record "
+                        "slow motion?")
+    assert answer.answered and "240 frames a second" in answer.answer, answer.answer
