@@ -24,7 +24,7 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
               r"series|title|article|short film)\b|\btitled?\b", r"标题|题目"),
     # "when" asks for a date as the question word ("When did..", "since when have"), not in a clause ("..when it
     # launched?", "..when pitching X?")
-    ("year", r"\b(what|which) year\b|^\W*(since )?when\b|\bwhen (did|does|do|is|was|were|will|would|has|have|had|"
+    ("year", r"\b(what|which) year\b|^\W*(since )?when\b(?![^?]*,[^?]*\b(what|which|who|whom|how|where|why)\b)|\bwhen (did|does|do|is|was|were|will|would|has|have|had|"
              r"can|could|are)\b|\bwhat date\b|\bwhat month\b", r"哪一年|哪年|何时|什么时候|哪个月"),
     ("person", r"^\s*(who|whom)\b|\bwho (won|is|was|founded|described)\b|\b(which|what) ([a-z-]+ )?(person|people|"
                r"developer|founder|ceo|executive|winner|author|judge|designer|creator|student|artist|researcher|"
@@ -176,6 +176,7 @@ def unknown_subject(question: str, known) -> str:
     return subject if words and not all(known(t) for t in words) else ""
 
 
+_ASKS_CAUSE = re.compile(r"\bwhat (determines|decides|affects|drives|causes|explains|sets)\b", re.IGNORECASE)
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "两": 2, "三": 3, "四": 4, "五": 5}
 
 
@@ -187,6 +188,8 @@ def analyse(question: str, glossary: Glossary) -> QuestionInfo:
     names = glossary.canonical_names(question)
     if "compare" in kinds and len(names) >= 2:
         kinds.discard("person")  # "Who has more users, A or B?" compares A and B
+    if _ASKS_CAUSE.search(question):
+        kinds -= {"number", "money"}  # "what determines how much it costs" asks for a cause, not an amount
     # Chinese text between Latin names separates them ("A和B" names A and B, not "A B")
     english = re.sub(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+", " | ", question) if chinese else question
     translated = glossary.translate_terms(question) if chinese else []
