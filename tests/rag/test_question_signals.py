@@ -202,8 +202,8 @@ def test_cross_validation_groups_questions_by_document_whatever_their_batch(qid,
 @pytest.mark.parametrize("question, kind, asked", [
     ("When Tessel first launched, inside what kind of app was it offered?", "year", False),  # a clause, then what
     ("When, roughly, did Tessel launch?", "year", True),
-    ("What determines how many credits a Tessel clip costs?", "money", False),  # a cause, not an amount
-    ("How many credits does a Tessel clip cost?", "money", True),
+    ("What determines how many credits a Tessel clip costs?", "number", False),  # a cause, not an amount
+    ("How many credits does a Tessel clip cost?", "number", True),
 ])
 def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kind, asked):
     assert (kind in analyse(question, Glossary({})).kinds) is asked
