@@ -72,6 +72,12 @@ class ExtractiveAnswerer:
         unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
+        units = quantities.counted(info.text) if "number" in info.kinds else []
+        if units:  # what a count question counts ("how many credits", "多少分钟") must be what the passage counts
+            counted = soft_covers(units, view.sentence_lex.weight, [f"{ev.before} {ev.text}" for ev in evidence],
+                                  self.word_vectors)
+            for s, c in zip(scored, counted):
+                s.row["counted_cover"] = c.cover
         if info.meta:  # which document a question about a document means: its title and publication, in any language
             labels = list(dict.fromkeys(_label(ev) for ev in evidence))
             asked = [w for w in asked_words(info.core or info.text, set()) if fold(w) not in META_WORDS]  # names too
@@ -300,6 +306,8 @@ def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
         return False
     if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
         return False  # it names someone else and not the asked entity
+    if row.get("counted_cover", 1.0) < 0.5:
+        return False  # "how many minutes" asked, users counted
     if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
             info.quantities, f"{s.evidence.before} {s.sentence.text}"):
         return False  # "a ten-second clip" asked, a five-second one told

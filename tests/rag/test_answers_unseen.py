@@ -218,3 +218,10 @@ def test_a_publication_named_only_in_metadata_is_not_an_unknown_name(unseen):
     answer = unseen.ask("According to The Shutter Ledger, at how many frames a second does the camera app record "
                         "slow motion?")
     assert answer.answered and "240 frames a second" in answer.answer, answer.answer
+
+
+def test_a_count_of_something_else_does_not_answer(unseen):
+    answer = unseen.ask("How many employees did Nimbus have at the end of Q2 2024?")
+    assert not answer.answered, answer.answer  # the documents count its paying users, not its staff
+    answer = unseen.ask("How many paying users did Nimbus have at the end of Q2 2024?")
+    assert answer.answered and "3 million paying users" in answer.answer, answer.answer

@@ -207,3 +207,14 @@ def test_cross_validation_groups_questions_by_document_whatever_their_batch(qid,
 ])
 def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kind, asked):
     assert (kind in analyse(question, Glossary({})).kinds) is asked
+
+
+@pytest.mark.parametrize("question, units", [
+    ("How many daily active users did the Tessel app average in Q3?", ["daily", "active", "users"]),
+    ("How many Tessel videos can a subscriber make?", ["videos"]),  # names are entities, not what is counted
+    ("用户平均每天使用多少分钟？", ["分钟"]),
+    ("特塞尔有多少付费用户？", []),
+])
+def test_what_a_count_question_counts(question, units):
+    from rag.quantities import counted
+    assert counted(question) == units
