@@ -12,6 +12,7 @@ from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
 from rag.lexical import fold, terms
+from rag.library import publication
 from rag.metadata import META_WORDS, metadata_answer
 from rag.question import QuestionInfo, unknown_subject
 from rag.retrieve import Candidate, IndexView, Span
@@ -247,11 +248,8 @@ def _label(ev: Evidence) -> str:
 
 
 def _source_names(meta: dict) -> str:
-    """The document's authors and publication (a front matter "source" that is a name, not a URL)."""
-    url = str(meta.get("url") or "")  # a front matter "source" that is a name is kept here
-    publication = str(meta.get("publisher") or "") or ("" if "/" in url or "." in url else url)
-    names = [*(meta.get("authors") or ()), publication]
-    return "; ".join(n for n in names if n)
+    """The document's authors and publisher."""
+    return "; ".join(n for n in [*(meta.get("authors") or ()), publication(meta)] if n)
 
 
 def _ranks(candidates: list[Candidate]) -> dict[int, tuple[int | None, int | None, int | None]]:

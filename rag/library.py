@@ -66,13 +66,15 @@ def _link(info: dict) -> str:
     return url if re.match(r"https?://", url) else ""
 
 
-def _publisher(info: dict) -> str:
-    """The publisher: an explicit field, the metadata's non-URL `source` (kept in `url`), else the authors."""
-    named = str(info.get("publisher") or "")
+def publication(info: dict) -> str:
+    """Who published a document: its `publisher`, else the metadata's non-URL `source` (kept in `url`), else ""."""
     url = str(info.get("url") or "")
-    if not named and url and not _link(info):
-        named = url
-    return named or ", ".join(info.get("authors") or [])
+    return str(info.get("publisher") or "") or ("" if not url or _link(info) else url)
+
+
+def _publisher(info: dict) -> str:
+    """The publisher, else the authors."""
+    return publication(info) or ", ".join(info.get("authors") or [])
 
 
 def topics(texts: list[str], glossary: Glossary, limit: int = 8) -> list[str]:

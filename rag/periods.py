@@ -82,7 +82,7 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
         found.append(period)
 
     for m in _MONTHS_ENDED.finditer(text):  # "the three months ended September 30, 2024": the quarter it closes
-        month, length = _MONTHS.index(m.group("month").lower()) + 1, int(_SPAN_LENGTH[m.group("length").lower()])
+        month, length = _MONTHS.index(m.group("month").lower()) + 1, _SPAN_LENGTH[m.group("length").lower()]
         if length == 3 and month % 3 == 0:
             add(m, Period(_year(m.group("year")), "quarter", month // 3))
         elif length == 6 and month % 6 == 0:

@@ -79,7 +79,7 @@ def _cjk_value(numeral: str) -> int:
 _HOW_MANY = re.compile(r"(?i)\bhow many\s+((?:[a-z][a-z'-]*\s+){0,2}[a-z][a-z'-]*)")
 _AUX = re.compile(r"(?i)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should|in|on|at|for|of|"
                   r"to|from|by|with|per|a|an|the)\b.*$")
-_CJK_COUNTED = re.compile(r"(?:多少|几)(分钟|小时|秒钟?|天|周|个月|年|个|名|位|家|款|次|条|张|部|亿|万)")
+_CJK_COUNTED = re.compile(r"(?:多少|几)(分钟|小时|秒钟?|天|周|个月|年)")  # units of time: what is counted
 
 
 def counted(question: str) -> list[str]:
@@ -89,4 +89,4 @@ def counted(question: str) -> list[str]:
     if m:  # names are checked as entities, not as what is counted
         return [w for w in _AUX.sub("", " " + m.group(1)).split() if not w[0].isupper()]
     m = _CJK_COUNTED.search(question)
-    return [m.group(1)] if m and m.group(1) in ("分钟", "小时", "秒", "秒钟", "天", "周", "个月", "年") else []
+    return [m.group(1)] if m else []
