@@ -149,12 +149,25 @@ class ExtractiveAnswerer:
             fuller = _in_question_language(info, best, pool)
         return _fit([best, fuller], self.params.max_chars + 150) if fuller is not None else [best]
 
-    def complete_lists(self, info: QuestionInfo, view: IndexView, chosen: list[Scored]) -> list[Scored]:
-        """For a list question answered with the first item of a counted enumeration ("First, ...", "一是..."),
-        the quote runs on through the sentences that continue it ("Second, ...", "二是...")."""
-        if "list" not in info.kinds or len(chosen) != 1 or not _STARTS_LIST.search(chosen[0].sentence.text):
+    def complete(self, info: QuestionInfo, view: IndexView, chosen: list[Scored]) -> list[Scored]:
+        """A single quoted sentence runs on: through a counted enumeration it opens, for a list question, else
+        through the sentence after it in the same paragraph when both fit (what a sentence introduces, the reason
+        or detail, often comes next)."""
+        if len(chosen) != 1:
+            return chosen
+        if "list" in info.kinds and _STARTS_LIST.search(chosen[0].sentence.text):
+            return self._complete_list(view, chosen[0])
+        if chosen[0].note or info.meta:
             return chosen
         best = chosen[0]
+        pos = view.sentence_pos.get(best.sentence.id)
+        nxt = view.neighbour(pos, 1) if pos is not None else None
+        if nxt is None or nxt.end - best.start > self.params.max_chars:
+            return chosen
+        return [replace(best, end=nxt.end)]
+
+    def _complete_list(self, view: IndexView, best: Scored) -> list[Scored]:
+        """The quote of a list's first item, run on through the sentences that continue the list."""
         pos, end = view.sentence_pos.get(best.sentence.id), best.end
         while pos is not None:
             nxt = view.neighbour(pos, 1)

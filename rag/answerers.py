@@ -82,7 +82,7 @@ class Extractive:
     def draft(self, found: Found) -> Draft:
         """Quoted sentences with verified citations, or NOT_COVERED with the closest passages as related."""
         view, top_k = found.view, found.top_k
-        chosen = self.answerer.complete_lists(found.info, view, self.answerer.pick(found.info, found.scored))
+        chosen = self.answerer.complete(found.info, view, self.answerer.pick(found.info, found.scored))
         citations = self.answerer.cite(view, chosen)[:top_k]
         if citations:
             return Draft(self.answerer.compose(chosen, citations), True, citations)

@@ -70,7 +70,7 @@ def answer(params: AnswerParams, sample: Sample, combiner: Combiner) -> Answer:
     probs = combiner.confidence(rows_of(sample))
     scored = sorted((replace(s, score=round(float(p), 4)) for s, p in zip(sample.scored, probs)),
                     key=lambda s: -s.score)
-    chosen = answerer.complete_lists(sample.info, sample.view, answerer.pick(sample.info, scored))
+    chosen = answerer.complete(sample.info, sample.view, answerer.pick(sample.info, scored))
     citations = answerer.cite(sample.view, chosen)
     text = answerer.compose(chosen, citations) if citations else ""
     return Answer(question=sample.item["question"], answer=text, answered=bool(citations), citations=citations)

@@ -59,6 +59,7 @@ source: The Shutter Ledger
 By Iris Dale
 
 The camera app records slow motion at 240 frames a second and exports straight to the cloud.
+What sets the app apart is a feature its makers call ghost mode. It keeps every recording out of the phone's gallery until a passcode is entered.
 """,
     "yuntu-zh.md": """---
 title: 云图上线一年
@@ -225,3 +226,8 @@ def test_a_count_of_something_else_does_not_answer(unseen):
     assert not answer.answered, answer.answer  # the documents count its paying users, not its staff
     answer = unseen.ask("How many paying users did Nimbus have at the end of Q2 2024?")
     assert answer.answered and "3 million paying users" in answer.answer, answer.answer
+
+
+def test_a_sentence_that_introduces_something_is_quoted_with_the_one_that_says_it(unseen):
+    answer = unseen.ask("What does the camera app's ghost mode do?")
+    assert answer.answered and "out of the phone's gallery" in answer.answer, answer.answer
