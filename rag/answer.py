@@ -162,7 +162,7 @@ class ExtractiveAnswerer:
         best = chosen[0]
         pos = view.sentence_pos.get(best.sentence.id)
         nxt = view.neighbour(pos, 1) if pos is not None else None
-        if nxt is None or nxt.end - best.start > self.params.max_chars:
+        if nxt is None or nxt.end - best.start > self.params.max_chars or _asks(nxt.text):
             return chosen
         return [replace(best, end=nxt.end)]
 
@@ -315,6 +315,8 @@ def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
     row = s.row
     if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
         return False
+    if _asks(s.sentence.text):
+        return False  # a question the text asks ("Will it last?") states nothing
     if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
         return False  # it names someone else and not the asked entity
     if row.get("counted_cover", 1.0) < 0.5:
@@ -323,6 +325,11 @@ def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
             info.quantities, f"{s.evidence.before} {s.sentence.text}"):
         return False  # "a ten-second clip" asked, a five-second one told
     return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
+
+
+def _asks(text: str) -> bool:
+    """True when a sentence is a question (it ends with a question mark, before any closing quote or bracket)."""
+    return text.rstrip().rstrip("\"'”’)）").endswith(("?", "？"))
 
 
 def verify(view: IndexView, citation: Citation) -> bool:

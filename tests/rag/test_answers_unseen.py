@@ -34,6 +34,7 @@ A monthly Nimbus plan is priced at 69 yuan, and a yearly plan at 599 yuan.
 Nimbus has about 5 million paying users, according to people familiar with the company.
 The service launched in June 2023 and now runs in 40 countries.
 Its main rival, Vela from Harbor Studio, focuses on animation.
+Can Nimbus keep growing this fast once Vela reaches overseas users?
 """,
     "harbor.md": """---
 title: Harbor Studio widens its reach
@@ -231,3 +232,8 @@ def test_a_count_of_something_else_does_not_answer(unseen):
 def test_a_sentence_that_introduces_something_is_quoted_with_the_one_that_says_it(unseen):
     answer = unseen.ask("What does the camera app's ghost mode do?")
     assert answer.answered and "out of the phone's gallery" in answer.answer, answer.answer
+
+
+def test_a_question_the_text_asks_is_never_an_answer(unseen):
+    answer = unseen.ask("Can Nimbus keep growing this fast once Vela reaches overseas users?")
+    assert all(not c.quote.rstrip().endswith("?") for c in answer.citations), answer.answer
