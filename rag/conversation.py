@@ -26,11 +26,16 @@ _CJK_TAIL = re.compile(r"\s*呢\s*[？?]?\s*$")
 _CLAUSE = re.compile(r"^\s*(?:(?:in|on|at|for|from|by|to|with|of|during|since|according\s+to)\s+)?"
                      r"(?:what|who|whom|whose|which|where|when|why|how|is|are|was|were|do|does|did|can|could|"
                      r"should|would|will|has|have|had|compare|list|name|tell|give|describe|explain|show)\b", re.IGNORECASE)
-_CJK_QUESTION = re.compile(r"什么|多少|谁|哪|几|吗|怎么|怎样|如何|为什么|为何|是否|有没有|何")
+_CJK_QUESTION = re.compile(r"什么|多少|多[大长久高远重快宽深早晚]|谁|哪|几|吗|怎么|怎样|如何|为什么|为何|是否|有没有|"
+                           r"是不是|能不能|会不会|何")
 _PRONOUNS = {"they": "", "them": "", "it": "", "he": "", "him": "", "she": "",
              "their": "'s", "theirs": "'s", "its": "'s", "his": "'s", "her": "'s", "hers": "'s"}
 _PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.IGNORECASE)
 _CJK_PRONOUN = re.compile(r"它们|他们|她们|它|他|她|其")
+# Chinese function words (pronouns, particles, "and"/"also"): they carry no topic.
+CJK_FILLERS = frozenset("那这它他她们的了吗呢吧啊么和与及也还又就再呀嘛个是有请问")
+# Words that contain a pronoun's character without pointing back ("其他" others, "尤其" especially, "及其" and its).
+_CJK_NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|其余|其次|尤其|极其|及其|与其|他人|吉他")
 # A fragment that only narrows the previous question ("and in 2023?", "for students?").
 _MODIFIER = re.compile(r"^\s*(?:in|on|at|for|during|since|before|after|by|from|with|without|last|this|next|"
                        r"today|now|then|overseas|abroad|worldwide|globally)\b", re.IGNORECASE)
@@ -99,7 +104,10 @@ class Conversations:
         body = _LEAD_IN.sub("", question, count=1).strip()
         names = self.glossary.canonical_names(body) or _entities(body)
         clause = bool(_CLAUSE.match(body)) and len(re.findall(r"\w+", body)) > 1
-        anaphoric = bool(_PRONOUN.search(body)) and not names
+        pronoun = _PRONOUN.search(body)
+        # a pronoun after the question's own topic ("why is seaweed farming growing and what limits its spread?")
+        # points back into the question, not to an earlier turn
+        anaphoric = pronoun is not None and not names and not self._topic_before(body[:pronoun.start()])
         topic = [t for t in terms(self._without_names(body)) if t not in {"s", "’s"}]
         return Reading(body, names, clause, anaphoric, bool(topic))
 
@@ -118,7 +126,8 @@ class Conversations:
         body = _CJK_TAIL.sub("", _CJK_LEAD_IN.sub("", question, count=1)).strip()
         names = self.glossary.canonical_names(body)
         clause = bool(_CJK_QUESTION.search(body))
-        anaphoric = bool(_CJK_PRONOUN.search(body)) and not names
+        pronoun = _CJK_PRONOUN.search(_CJK_NOT_PRONOUN.sub(lambda m: "　" * len(m.group()), body))
+        anaphoric = pronoun is not None and not names and not self._topic_before(body[:pronoun.start()])
         rest = re.sub(r"\s+", "", self._without_names(body))
         return Reading(body, names, clause, anaphoric, len(rest) >= 2)
 
@@ -174,6 +183,14 @@ class Conversations:
         if swap is None:
             return previous if before else f"{previous.rstrip(' ?？')} ({', '.join(reading.names)})?"
         return self._replace_name(previous, swap, reading.names[0])
+
+    def _topic_before(self, text: str) -> bool:
+        """True when the words before a pronoun hold a topic it may point back to (two content characters or a
+        content word)."""
+        rest = re.sub(r"\s+", "", _CJK_QUESTION.sub("", self._without_names(text)))
+        if re.search(r"[\u4e00-\u9fff]", rest):
+            return len([c for c in rest if "\u4e00" <= c <= "\u9fff" and c not in CJK_FILLERS]) >= 2
+        return bool(terms(text))
 
     def _without_names(self, text: str) -> str:
         for name in self._all_names:  # longest first

@@ -6,15 +6,13 @@ import re
 
 from rag.aliases import Glossary
 from rag.claims import MARKER
-from rag.conversation import Conversations
+from rag.conversation import CJK_FILLERS, Conversations
 from rag.lexical import terms
 from rag.llm import LlmClient, LlmFault
 from rag.prompt import rewrite_messages
 
 log = logging.getLogger("reelqa.llm")
 
-# Chinese function words a rewrite may drop (pronouns, particles, "and"/"also"): they carry no topic.
-_CJK_FILLERS = set("那这它他她们的了吗呢吧啊么和与及也还又就再呀嘛个是有请问")
 _PREFIX = re.compile(r"^\s*(?:standalone question|question|rewritten question|独立问题|问题)\s*[:：]\s*", re.IGNORECASE)
 
 
@@ -28,7 +26,7 @@ def keeps_topic(question: str, rewrite: str, glossary: Glossary) -> bool:
     rest = question
     for alias in aliases:  # names out first: a word segmenter may join a name with the word beside it
         rest = re.sub(re.escape(alias) + r"(?:['’]s\b)?", " ", rest, flags=re.IGNORECASE)
-    wanted = {t for t in terms(rest) if t not in name_terms and t not in _CJK_FILLERS}
+    wanted = {t for t in terms(rest) if t not in name_terms and t not in CJK_FILLERS}  # a rewrite may drop fillers
     return wanted <= set(terms(rewrite))
 
 
