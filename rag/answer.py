@@ -62,7 +62,7 @@ class ExtractiveAnswerer:
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
-        info = self._with_unknown_subject(info, view)
+        info = self._with_unknown_subject(info, view, [ev.text for ev in evidence])
         ctx = features.context(info, evidence, view.sentence_lex.weight)
         names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
         covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
@@ -88,13 +88,20 @@ class ExtractiveAnswerer:
                 s.row["title_cover"] = title_cover.get(_label(s.evidence), 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
 
-    def _with_unknown_subject(self, info: QuestionInfo, view: IndexView) -> QuestionInfo:
+    def _with_unknown_subject(self, info: QuestionInfo, view: IndexView, texts: list[str]) -> QuestionInfo:
         """A Chinese question opening with a name the documents never use must find that name, as an unknown
-        Latin name must in English."""
+        Latin name must in English. A word the documents use in translation (a retrieved sentence has a word of
+        the same meaning: 海藻 ~ seaweed) is not unknown."""
         if not info.chinese or any(has_cjk(f) for e in info.entities for f in info.forms(e)):
             return info
-        subject = unknown_subject(info.text, lambda term: term in view.sentence_lex.idf)
+        subject = unknown_subject(info.text, lambda term: term in view.sentence_lex.idf or self._translated(term, texts))
         return replace(info, entities=[*info.entities, subject]) if subject else info
+
+    def _translated(self, word: str, texts: list[str]) -> bool:
+        """True when one of the texts has a word of the same meaning in any language (a full soft match)."""
+        if self.word_vectors is None or not texts:
+            return False
+        return max(c.cover for c in soft_covers([word], lambda _: 1.0, texts, self.word_vectors)) >= 1.0
 
     def _scored(self, info: QuestionInfo, view: IndexView, cand: Candidate, ev: Evidence, prob: float,
                 row: np.ndarray) -> Scored:

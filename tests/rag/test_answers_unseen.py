@@ -237,3 +237,8 @@ def test_a_sentence_that_introduces_something_is_quoted_with_the_one_that_says_i
 def test_a_question_the_text_asks_is_never_an_answer(unseen):
     answer = unseen.ask("Can Nimbus keep growing this fast once Vela reaches overseas users?")
     assert all(not c.quote.rstrip().endswith("?") for c in answer.citations), answer.answer
+
+
+def test_a_chinese_question_about_a_thing_only_english_documents_name_is_answered(unseen):
+    answer = unseen.ask("相机应用的慢动作每秒多少帧？")  # 相机 ~ camera: known in translation, not an unknown name
+    assert answer.answered and "240 frames a second" in answer.answer, answer.answer
