@@ -145,8 +145,11 @@ class ExtractiveAnswerer:
             return []  # nothing clears the threshold, or the best passage is about another period
         best = pool[0]
         if info.latest:
-            same = [best, *(s for s in pool[1:] if same_fact(info, best, s))]
-            best = max(same, key=lambda s: (s.sentence.date or "", s.score))
+            # Among sentences giving the asked value (a figure, a date, a name), the newest source's; a question
+            # asking what or why has no value to compare, so its best sentence stands.
+            if info.kinds & {"number", "money", "year", "person", "title"}:
+                same = [best, *(s for s in pool[1:] if same_fact(info, best, s))]
+                best = max(same, key=lambda s: (s.sentence.date or "", s.score))
             return [replace(best, note=f"As of {best.sentence.date}:")] if best.sentence.date else [best]
         other = conflicting(info, best, pool)
         if other is not None:
@@ -164,18 +167,27 @@ class ExtractiveAnswerer:
             return chosen
         if "list" in info.kinds and _STARTS_LIST.search(chosen[0].sentence.text):
             return self._complete_list(view, chosen[0])
-        if chosen[0].note or info.meta:
-            return chosen
+        if "list" in info.kinds and (after := self._next(view, chosen[0])) is not None and _STARTS_LIST.match(
+                after.text) and after.end - chosen[0].start <= self.params.max_chars:
+            return self._complete_list(view, replace(chosen[0], end=after.end), after)  # "It faces three: First, ..."
+        if info.meta:
+            return chosen  # (a dated "As of" answer runs on like any other)
         best = chosen[0]
-        pos = view.sentence_pos.get(best.sentence.id)
-        nxt = view.neighbour(pos, 1) if pos is not None else None
+        nxt = self._next(view, best)
         if nxt is None or nxt.end - best.start > self.params.max_chars or _asks(nxt.text):
             return chosen
         return [replace(best, end=nxt.end)]
 
-    def _complete_list(self, view: IndexView, best: Scored) -> list[Scored]:
-        """The quote of a list's first item, run on through the sentences that continue the list."""
-        pos, end = view.sentence_pos.get(best.sentence.id), best.end
+    @staticmethod
+    def _next(view: IndexView, best: Scored) -> Span | None:
+        """The sentence after a chosen one in its paragraph, if any."""
+        pos = view.sentence_pos.get(best.sentence.id)
+        return view.neighbour(pos, 1) if pos is not None else None
+
+    def _complete_list(self, view: IndexView, best: Scored, first: Span | None = None) -> list[Scored]:
+        """The quote of a list's first item (or of the sentence introducing it, with `first` the first item), run on
+        through the sentences that continue the list."""
+        pos, end = view.sentence_pos.get((first or best.sentence).id), best.end
         while pos is not None:
             nxt = view.neighbour(pos, 1)
             if nxt is None or not _CONTINUES_LIST.match(nxt.text) or nxt.end - best.start > self.params.max_chars:

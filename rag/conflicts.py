@@ -20,6 +20,10 @@ _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
 
 
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|thousand|million|billion|trillion|万|亿)?", re.IGNORECASE)
+# When a figure is for, not the figure: a date, a year, a month or day, a quarter ("2025年3月", "Q3", "in 2024")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WHEN = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b|" + _DATE.pattern + r"|(?<![\d.,])(?:19|20)\d{2}(?!\s*(?:%|percent|万|亿)|\d|[.,]\d)|(?<![\d.])\d{1,2}\s*[月日号]|"
+                   r"\b[QH][1-4]\b|第[一二三四1-4]季度")
 
 
 def values(info: QuestionInfo, text: str) -> set[str]:
@@ -27,7 +31,7 @@ def values(info: QuestionInfo, text: str) -> set[str]:
     if "year" in info.kinds and _DATE.search(text):  # a date question: compare whole dates, not their years
         return {re.sub(r"[\s,]|(?<=\d)(st|nd|rd|th)", "", m.group().lower()) for m in _DATE.finditer(text)}
     if info.kinds & {"number", "money"}:  # a figure with its scale: "5 million" and "4 million" differ
-        figures = {re.sub(r"[\s,]", "", m.group().lower()) for m in _FIGURE.finditer(text)}
+        figures = {re.sub(r"[\s,]", "", m.group().lower()) for m in _FIGURE.finditer(_WHEN.sub(" ", text))}
         if figures:
             return figures
     spans = typed_matches(info, text) or []
@@ -42,13 +46,13 @@ def values(info: QuestionInfo, text: str) -> set[str]:
 def conflicting(info: QuestionInfo, best: Scored, pool: list[Scored], cover_share: float = 0.8) -> Scored | None:
     """Another document's sentence that answers the same question with different values, or None.
 
-    Only for questions asking a value (number, amount, date) with no period named and not asking for the latest:
-    the other sentence must be as much about the question (coverage), name the asked entities, and share none
-    of the best sentence's values.
+    Only for questions asking a value (number, amount, date), not for the latest: the other sentence must be as
+    much about the question (coverage), name the asked entities, be about the asked period when the best one is
+    (two sources may give different figures for the same quarter), and share none of the best sentence's values.
     """
     if not (info.kinds & VALUE_KINDS) or info.latest or info.kinds & {"compare", "list"}:
         return None
-    if best.row.get("period_hit") or best.row.get("period_clash") or not best.row.get("type_match"):
+    if best.row.get("period_clash") or not best.row.get("type_match"):
         return None
     mine = values(info, best.sentence.text)
     if not mine:
@@ -56,7 +60,8 @@ def conflicting(info: QuestionInfo, best: Scored, pool: list[Scored], cover_shar
     for other in pool[1:]:
         if other.sentence.doc_id == best.sentence.doc_id or other.sentence.date == best.sentence.date:
             continue
-        if other.row.get("period_hit") or not same_fact(info, best, other, cover_share):
+        if bool(other.row.get("period_hit")) != bool(best.row.get("period_hit")) or not same_fact(
+                info, best, other, cover_share):
             continue
         theirs = values(info, other.sentence.text)
         if theirs and not theirs & mine:

@@ -1,0 +1,72 @@
+"""Answers that compare sources (two figures for the same named period) and quote a list its introduction opens.
+
+The documents are fictional and written for this test; the assertions are about answer content.
+"""
+from __future__ import annotations
+
+import pytest
+
+DOCS = {
+    "survey-a.md": """---
+title: Stellar AI keeps growing
+date: 2025-04-10
+---
+Stellar AI had about 3 million monthly active users in March 2025, according to a survey firm.
+The app added a storyboard tool in February.
+""",
+    "survey-b.md": """---
+title: A second look at video apps
+date: 2025-06-18
+---
+A different tracker put the monthly active users of Stellar AI in March 2025 at 2.4 million.
+Its rival Orca Video had fewer users but more paying ones.
+""",
+    "xingyun-a-zh.md": """---
+title: 星云AI的一年
+date: 2025-03-01
+---
+星云AI上线一年，用户增长很快。
+
+星云AI的挑战同样明显。第一，视频质量仍然落后于对手；第二，用户留存率不高；第三，海外知名度很低。
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory, embedder, multilingual, glossary):
+    """A service over the fictional corpus, with the project's glossary and shipped weights."""
+    from index.build import Indexer
+    from rag.store import IndexVersions
+    from tests.conftest import build_service
+
+    root = tmp_path_factory.mktemp("sources")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    versions = IndexVersions(root / "data")
+    Indexer(corpus, versions, embedder, multilingual).update()
+    return build_service(versions, embedder, multilingual, glossary)
+
+
+def test_two_sources_giving_different_figures_for_the_asked_period_are_both_cited(sources):
+    answer = sources.ask("How many monthly active users did Stellar AI have in March 2025?")
+    assert answer.answered, answer.answer
+    assert "3 million" in answer.answer and "2.4 million" in answer.answer, answer.answer
+    assert {c.source for c in answer.citations} == {"survey-a.md", "survey-b.md"}
+
+
+def test_a_sentence_introducing_a_counted_list_is_quoted_through_its_items(sources):
+    answer = sources.ask("星云AI面临哪些挑战？")
+    assert answer.answered, answer.answer
+    assert all(item in answer.answer for item in ("视频质量", "留存率", "知名度")), answer.answer
+
+
+def test_figures_for_the_same_date_are_not_different_values():
+    from rag.conflicts import values
+    from rag.aliases import Glossary
+    from rag.question import analyse
+
+    info = analyse("How many users did it have in March 2025?", Glossary({}))
+    assert values(info, "In March 2025 it had 3 million users.") == {"3million"}
+    assert values(info, "2025年3月，它的用户约为1160万。") == {"1160万"}
