@@ -171,7 +171,7 @@ class ExtractiveAnswerer:
                 after.text) and after.end - chosen[0].start <= self.params.max_chars:
             return self._complete_list(view, replace(chosen[0], end=after.end), after)  # "It faces three: First, ..."
         if info.meta:
-            return chosen  # (a dated "As of" answer runs on like any other)
+            return chosen  # a dated "As of" answer runs on like any other; a metadata answer is its own line
         best = chosen[0]
         nxt = self._next(view, best)
         if nxt is None or nxt.end - best.start > self.params.max_chars or _asks(nxt.text):

@@ -22,7 +22,8 @@ _DATE = re.compile(r"\b(?:January|February|March|April|May|June|July|August|Sept
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|thousand|million|billion|trillion|万|亿)?", re.IGNORECASE)
 # When a figure is for, not the figure: a date, a year, a month or day, a quarter ("2025年3月", "Q3", "in 2024")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_WHEN = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b|" + _DATE.pattern + r"|(?<![\d.,])(?:19|20)\d{2}(?!\s*(?:%|percent|万|亿)|\d|[.,]\d)|(?<![\d.])\d{1,2}\s*[月日号]|"
+_WHEN = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b|{_DATE.pattern}|"
+                   r"(?<![\d.,])(?:19|20)\d{2}(?!\s*(?:%|percent|万|亿)|\d|[.,]\d)|(?<![\d.])\d{1,2}\s*[月日号]|"
                    r"\b[QH][1-4]\b|第[一二三四1-4]季度")
 
 

@@ -63,8 +63,8 @@ def test_a_sentence_introducing_a_counted_list_is_quoted_through_its_items(sourc
 
 
 def test_figures_for_the_same_date_are_not_different_values():
-    from rag.conflicts import values
     from rag.aliases import Glossary
+    from rag.conflicts import values
     from rag.question import analyse
 
     info = analyse("How many users did it have in March 2025?", Glossary({}))
