@@ -61,6 +61,13 @@ class Components:
         return None if model is None else WordVectors(model)
 
     @cached_property
+    def lexicon(self):
+        """The Chinese-English word lexicon (CC-CEDICT) for word coverage across languages (None when missing)."""
+        from rag.bilingual import Lexicon
+
+        return Lexicon.load()
+
+    @cached_property
     def versions(self) -> IndexVersions:
         """The index versions under the data folder."""
         return IndexVersions(self.settings.data_dir, self.settings.chroma_url)
@@ -86,7 +93,7 @@ class Components:
         s = self.settings
         scorer = ExtractiveAnswerer(AnswerParams(threshold=s.abstain_threshold,
                                                  threshold_cjk=s.abstain_threshold_chinese),
-                                    word_vectors=self.word_vectors)
+                                    word_vectors=self.word_vectors, lexicon=self.lexicon)
         search = SentenceSearch(HybridRetriever(self.query_embedder, self.query_multilingual), scorer, self.glossary)
         answerer, conversations = Extractive(scorer), Conversations(self.glossary, s.conversation_turns,
                                                                     s.conversation_ttl_seconds)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from rag import features, periods, quantities, romanize
+from rag.bilingual import Lexicon
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
 from rag.features import Evidence
@@ -54,10 +55,11 @@ class ExtractiveAnswerer:
     """Picks the sentences that answer a question and turns them into verified citations."""
 
     def __init__(self, params: AnswerParams | None = None, combiner: Combiner | None = None,
-                 word_vectors: WordVectors | None = None):
+                 word_vectors: WordVectors | None = None, lexicon: Lexicon | None = None):
         self.params = params or AnswerParams()
         self.combiner = combiner or Combiner.load()
         self.word_vectors = word_vectors  # soft matching of asked words (exact matches only when None)
+        self.lexicon = lexicon  # word coverage across languages (none when None)
 
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
@@ -68,6 +70,8 @@ class ExtractiveAnswerer:
         covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
                              self.word_vectors)
         ctx.extra["soft"] = {ev.key: c for ev, c in zip(evidence, covers)}
+        if self.lexicon is not None:  # coverage of the question by a sentence in the other language, in English stems
+            ctx.extra["bilingual"] = features.bilingual_covers(ctx, evidence, self.lexicon)
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
         unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])

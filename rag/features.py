@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag import periods, romanize
+from rag.bilingual import Lexicon
 from rag.lexical import fold, terms
 from rag.question import QuestionInfo, answer_type_matches, typed_matches
 from rag.text import has_cjk, words
@@ -96,6 +97,9 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     window_text = f"{ev.before} {ev.text} {ev.after} {ev.section} {ev.title}"
     window = own | _terms(ev.before) | _terms(ev.after) | _terms(ev.section) | _terms(ev.title)
     cover, cover_window = _cover(ctx, own), _cover(ctx, window)
+    across = ctx.extra.get("bilingual", {}).get(ev.key)
+    if across is not None:  # another language: the question's words counted through the dictionary
+        cover, cover_window = max(cover, across[0]), max(cover_window, across[1])
     # Names may come from what precedes (the sentence before, the section, the title), never from what follows;
     # and not at all when the sentence names someone else.
     context_terms, context_text = _borrowable(info, ev, own)
@@ -142,6 +146,20 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "doc_votes": ctx.doc_votes.get(ev.doc_id, 0.0),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
+
+
+def bilingual_covers(ctx: QuestionContext, evidence: list[Evidence], lexicon: Lexicon) -> dict[int, tuple[float, float]]:
+    """For each candidate in the other language than the question: its coverage of the question's weighted terms
+    and its window's (sentence, neighbours, section, title), counted in English stems through the lexicon. The
+    best of them raises the question's best coverage, which `cover_gap` measures from."""
+    out: dict[int, tuple[float, float]] = {}
+    for ev in evidence:
+        own = lexicon.cover(ctx.weights, ctx.info.chinese, ev.text)
+        if own is not None:
+            window = lexicon.cover(ctx.weights, ctx.info.chinese, f"{ev.before} {ev.text} {ev.after} {ev.section}")
+            out[ev.key] = (own, max(own, window or 0.0))
+    ctx.best_cover = max([ctx.best_cover, *(c for c, _ in out.values())])
+    return out
 
 
 def matrix(ctx: QuestionContext, evidence: list[Evidence]) -> np.ndarray:

