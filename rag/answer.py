@@ -15,7 +15,7 @@ from rag.features import Evidence
 from rag.lexical import fold, terms
 from rag.library import publication
 from rag.metadata import META_WORDS, metadata_answer
-from rag.question import QuestionInfo, unknown_subject
+from rag.question import QuestionInfo, chinese_subject
 from rag.retrieve import Candidate, IndexView, Span
 from rag.schemas import Citation, Passage
 from rag.softmatch import WordVectors, asked_words, soft_covers
@@ -64,7 +64,9 @@ class ExtractiveAnswerer:
     def score(self, info: QuestionInfo, view: IndexView, candidates: list[Candidate]) -> list[Scored]:
         """Candidates scored by the fitted probability that they answer the question, best first."""
         evidence = evidence_from_view(view, candidates[: self.params.depth])
-        info = self._with_unknown_subject(info, view, [ev.text for ev in evidence])
+        info = self._with_subject(info)
+        if self.lexicon is not None:
+            info = _with_translated_names(info, self.lexicon)
         ctx = features.context(info, evidence, view.sentence_lex.weight)
         names = {t for e in info.entities for f in info.forms(e) for t in terms(f)}
         covers = soft_covers(asked_words(info.core or info.text, names), view.sentence_lex.weight, [ev.text for ev in evidence],
@@ -92,20 +94,15 @@ class ExtractiveAnswerer:
                 s.row["title_cover"] = title_cover.get(_label(s.evidence), 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
 
-    def _with_unknown_subject(self, info: QuestionInfo, view: IndexView, texts: list[str]) -> QuestionInfo:
-        """A Chinese question opening with a name the documents never use must find that name, as an unknown
-        Latin name must in English. A word the documents use in translation (a retrieved sentence has a word of
-        the same meaning: 海藻 ~ seaweed) is not unknown."""
+    @staticmethod
+    def _with_subject(info: QuestionInfo) -> QuestionInfo:
+        """A Chinese question's opening name ("星河影像的月费是多少？" -> 星河影像) is one of its entities, as an English
+        question's capitalized names are: the answer must name it, in any script (pinyin, or in translation through
+        the lexicon). A name no document uses is then never found, and the question is withheld."""
         if not info.chinese or any(has_cjk(f) for e in info.entities for f in info.forms(e)):
             return info
-        subject = unknown_subject(info.text, lambda term: term in view.sentence_lex.idf or self._translated(term, texts))
+        subject = chinese_subject(info.text)
         return replace(info, entities=[*info.entities, subject]) if subject else info
-
-    def _translated(self, word: str, texts: list[str]) -> bool:
-        """True when one of the texts has a word of the same meaning in any language (a full soft match)."""
-        if self.word_vectors is None or not texts:
-            return False
-        return max(c.cover for c in soft_covers([word], lambda _: 1.0, texts, self.word_vectors)) >= 1.0
 
     def _scored(self, info: QuestionInfo, view: IndexView, cand: Candidate, ev: Evidence, prob: float,
                 row: np.ndarray) -> Scored:
@@ -252,6 +249,18 @@ class ExtractiveAnswerer:
 _STARTS_LIST = re.compile(r"第一|一是|其一|首先|\b(?:First|Firstly)\b")
 _CONTINUES_LIST = re.compile(r"\s*(?:第[二三四五六七八九十]|[二三四五六七八九十]是|其[二三四五六七八九十]|其次|再次|最后|"
                              r"(?:Second|Secondly|Third|Thirdly|Fourth|Fifth|Finally|Lastly)\b)")
+
+
+def _with_translated_names(info: QuestionInfo, lexicon: Lexicon) -> QuestionInfo:
+    """The question with each Chinese name's English forms among its forms ("火山引擎" is also "Volcano Engine"), so
+    an English sentence that says the name in translation mentions it."""
+    variants = dict(info.variants)
+    for entity in info.entities:
+        forms = info.forms(entity)
+        extra = [f for form in forms if has_cjk(form) for f in lexicon.name_forms(form) if f not in forms]
+        if extra:
+            variants[entity] = [*forms, *dict.fromkeys(extra)]
+    return replace(info, variants=variants) if variants != info.variants else info
 
 
 def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evidence]:

@@ -12,6 +12,7 @@ import gzip
 import re
 from collections.abc import Mapping
 
+from rag import romanize
 from rag.lexical import STOPWORDS, fold, terms
 from rag.text import has_cjk, words
 
@@ -26,19 +27,22 @@ LONGEST_WORD = 4  # characters, when an unknown Chinese word is cut into diction
 class Lexicon:
     """English stems for Chinese words, and question coverage counted in English stems across languages."""
 
-    def __init__(self, english: Mapping[str, frozenset[str]]):
+    def __init__(self, english: Mapping[str, frozenset[str]], single: Mapping[str, tuple[str, ...]] | None = None):
         self._english = english
+        self._single = single or {}
         self._cuts: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_lines(cls, lines) -> Lexicon:
         """Parse CC-CEDICT lines ("traditional simplified [pinyin] /gloss/gloss/")."""
         english: dict[str, set[str]] = {}
+        single: dict[str, list[str]] = {}  # words of short glosses, in the dictionary's order: how a name's parts translate
         for line in lines:
             m = _ENTRY.match(line)
             if not m or line.startswith("#"):
                 continue
             stems = english.setdefault(m.group(2), set())
+            ones = single.setdefault(m.group(2), [])
             for gloss in m.group(3).split("/"):
                 if not gloss or gloss.startswith(_NOT_A_SENSE):
                     continue
@@ -46,7 +50,10 @@ class Lexicon:
                 found = [fold(w) for w in re.findall(r"[a-z]+", plain) if w not in STOPWORDS and len(w) > 1]
                 if 0 < len(found) <= MAX_GLOSS_WORDS:
                     stems.update(found)
-        return cls({word: frozenset(stems) for word, stems in english.items() if stems})
+                if len(found) <= 2:  # "technology", or "science and technology": each word a way to say it
+                    ones.extend(w for w in found if w not in ones)
+        return cls({word: frozenset(stems) for word, stems in english.items() if stems},
+                   {word: tuple(ones) for word, ones in single.items() if ones})
 
     @classmethod
     def load(cls) -> Lexicon | None:
@@ -85,6 +92,48 @@ class Lexicon:
             else:
                 i += 1
         return frozenset(out)
+
+    def name_forms(self, chinese_name: str, most: int = 8) -> list[str]:
+        """English forms a Chinese name may take in an English text, part by part: a dictionary word (two or more
+        characters) by its one-word translations, the characters between by their pinyin ("火山引擎" -> "volcano
+        engin", "生数科技" -> "shengshu technolog"). Empty when a part has neither."""
+        options: list[tuple[str, ...]] = []
+        for part in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9][\w.-]*", chinese_name):
+            if not has_cjk(part):
+                options.append((part,))
+                continue
+            for piece, known in self._pieces(part):
+                if known and self._single.get(piece):
+                    options.append(self._single[piece][:3])
+                elif len(spelled := romanize.romanized(piece)) >= romanize.MIN_LETTERS:
+                    options.append((spelled,))
+                else:
+                    return []
+        forms = [""]
+        for choices in options:
+            forms = [f"{f} {c}".strip() for f in forms for c in choices][:most]
+        return forms if options else []
+
+    def _pieces(self, run: str) -> list[tuple[str, bool]]:
+        """A run of Chinese characters cut, left to right, into the longest dictionary words of two or more
+        characters (True) and the runs of characters between them (False)."""
+        out: list[tuple[str, bool]] = []
+        loose, i = "", 0
+        while i < len(run):
+            for j in range(min(len(run), i + LONGEST_WORD), i + 1, -1):
+                if run[i:j] in self._english:
+                    if loose:
+                        out.append((loose, False))
+                        loose = ""
+                    out.append((run[i:j], True))
+                    i = j
+                    break
+            else:
+                loose += run[i]
+                i += 1
+        if loose:
+            out.append((loose, False))
+        return out
 
     def as_english(self, text: str) -> frozenset[str]:
         """Every English stem a text says: its own Latin words and numbers, and the glosses of its Chinese words of

@@ -159,21 +159,16 @@ def chinese_subject(question: str) -> str:
     """The name a Chinese question is about when it opens with one ("星河影像的月费是多少？" -> "星河影像"), else ""."""
     if not has_cjk(question):
         return ""
-    m = _CJK_SUBJECT.match(without_periods(question))
+    text = without_periods(question)
+    _, comma, rest = text.partition("，")
+    if comma and rest.strip():  # "与刚推出时相比，某产品在…": an opening clause, then the topic
+        text = rest
+    m = _CJK_SUBJECT.match(text)
     if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)):
         return ""
     if len(terms(m.group(1))) > 3:  # a clause ("中国海藻养殖主要集中在..."), not a name
         return ""
     return m.group(1)
-
-
-def unknown_subject(question: str, known) -> str:
-    """A Chinese question's opening name when one of its words occurs nowhere in the documents (`known(term)`
-    says whether the corpus has a term): a question about something no document mentions, as an unknown Latin
-    name is in English."""
-    subject = chinese_subject(question)
-    words = [t for t in terms(subject) if has_cjk(t) and len(t) >= 2]
-    return subject if words and not all(known(t) for t in words) else ""
 
 
 _ASKS_CAUSE = re.compile(r"\bwhat (determines|decides|affects|drives|causes|explains|sets)\b", re.IGNORECASE)

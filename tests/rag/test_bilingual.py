@@ -15,6 +15,9 @@ LINES = [
     "季度 季度 [ji4 du4] /quarter of a year/",
     "總 总 [zong3] /general/overall/total/",
     "說明 说明 [shuo1 ming2] /to explain at length the many meanings of a word in a long sentence/",
+    "火山 火山 [huo3 shan1] /volcano/",
+    "引擎 引擎 [yin3 qing2] /engine (loanword)/",
+    "科技 科技 [ke1 ji4] /science and technology/",
 ]
 
 
@@ -32,6 +35,12 @@ def test_glosses_become_english_stems_without_notes_surnames_or_long_explanation
 
 def test_an_unknown_word_is_cut_into_dictionary_words(small):
     assert {fold("total"), fold("income")} <= small.english("总收入")
+
+
+def test_a_chinese_name_has_english_forms_by_meaning_and_by_sound(small):
+    assert small.name_forms("火山引擎") == [f"{fold('volcano')} {fold('engine')}"]
+    assert small.name_forms("生数科技") == [f"shengshu {fold('science')}", f"shengshu {fold('technology')}"]
+    assert small.name_forms("星AI") == []  # one loose character: too short to spell in pinyin
 
 
 def test_coverage_counts_the_questions_words_in_the_other_language(small):
@@ -70,6 +79,13 @@ Lumo Video (流光视频) said its app passed ten million downloads in April.
 The company plans to open an office in Singapore later this year.
 The professional edition of Lumo Video supports longer clips and costs 99 yuan a month.
 """,
+    "engines.md": """---
+title: Cloud video prices
+date: 2025-06-02
+---
+Starlight Engine charges 0.5 yuan per second of generated video through its cloud service.
+Moonlight Studio charges 2 yuan per second of generated video.
+""",
 }
 
 
@@ -97,6 +113,24 @@ def test_an_english_question_is_answered_from_the_chinese_sentence_that_says_it(
     answer = service.ask("What is the highest resolution Lumo Video's professional edition supports?")
     assert answer.answered, answer.answer
     assert "4K" in answer.answer and answer.citations[0].source == "lumo-zh.md", answer.answer
+
+
+def test_a_chinese_question_finds_a_name_an_english_sentence_says_in_translation(mixed, embedder, multilingual,
+                                                                                glossary):
+    from tests.conftest import build_service
+
+    service = build_service(mixed, embedder, multilingual, glossary)
+    answer = service.ask("星光引擎的视频每秒收费多少？")
+    assert answer.answered and "0.5 yuan" in answer.answer and "Moonlight" not in answer.answer, answer.answer
+    withheld = service.ask("银河引擎的视频每秒收费多少？")  # a name no document says, in any language
+    assert not withheld.answered and withheld.citations == [], withheld.answer
+
+
+def test_a_chinese_questions_topic_follows_an_opening_clause():
+    from rag.question import chinese_subject
+
+    assert chinese_subject("与刚推出时相比，可灵在一年里有什么变化？") == "可灵"
+    assert chinese_subject("星河影像的月费是多少？") == "星河影像"
 
 
 def test_a_sentence_in_the_other_language_covers_the_question_through_the_lexicon():
