@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 from collections.abc import Mapping
 
 from rag import romanize
@@ -27,10 +28,10 @@ LONGEST_WORD = 4  # characters, when an unknown Chinese word is cut into diction
 class Lexicon:
     """English stems for Chinese words, and question coverage counted in English stems across languages."""
 
-    def __init__(self, english: Mapping[str, frozenset[str]], single: Mapping[str, tuple[str, ...]] | None = None):
+    def __init__(self, english: Mapping[str, tuple[str, ...]], single: Mapping[str, tuple[str, ...]] | None = None):
         self._english = english
         self._single = single or {}
-        self._cuts: dict[str, frozenset[str]] = {}
+        self._cuts: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def from_lines(cls, lines) -> Lexicon:
@@ -52,8 +53,9 @@ class Lexicon:
                     stems.update(found)
                 if len(found) <= 2:  # "technology", or "science and technology": each word a way to say it
                     ones.extend(w for w in found if w not in ones)
-        return cls({word: frozenset(stems) for word, stems in english.items() if stems},
-                   {word: tuple(ones) for word, ones in single.items() if ones})
+        # tuples of interned strings: less memory than sets for 120k entries (a name's options keep their order)
+        return cls({word: tuple(sys.intern(x) for x in sorted(stems)) for word, stems in english.items() if stems},
+                   {word: tuple(sys.intern(x) for x in ones) for word, ones in single.items() if ones})
 
     @classmethod
     def load(cls) -> Lexicon | None:
@@ -67,7 +69,7 @@ class Lexicon:
         except (ModuleNotFoundError, FileNotFoundError):
             return None
 
-    def english(self, word: str) -> frozenset[str]:
+    def english(self, word: str) -> tuple[str, ...]:
         """The English stems a Chinese word translates to; an unknown word is cut into the longest known words."""
         known = self._english.get(word)
         if known is not None:
@@ -78,7 +80,7 @@ class Lexicon:
             self._cuts[word] = self._cut(word)
         return self._cuts[word]
 
-    def _cut(self, word: str) -> frozenset[str]:
+    def _cut(self, word: str) -> tuple[str, ...]:
         """An unknown word cut greedily, left to right, into the longest dictionary words."""
         out: set[str] = set()
         i = 0
@@ -86,12 +88,12 @@ class Lexicon:
             for j in range(min(len(word), i + LONGEST_WORD), i, -1):
                 stems = self._english.get(word[i:j])
                 if stems is not None:
-                    out |= stems
+                    out.update(stems)
                     i = j
                     break
             else:
                 i += 1
-        return frozenset(out)
+        return tuple(sorted(out))
 
     def name_forms(self, chinese_name: str, most: int = 8) -> list[str]:
         """English forms a Chinese name may take in an English text, part by part: a dictionary word (two or more
@@ -142,7 +144,7 @@ class Lexicon:
         for word in words(text):
             if has_cjk(word):
                 if len(word) > 1:
-                    out |= self.english(word)
+                    out.update(self.english(word))
             elif word not in STOPWORDS:
                 out.add(fold(word))
         return frozenset(out)
@@ -154,7 +156,7 @@ class Lexicon:
             return None
         if question_chinese:  # each Chinese term is covered by any of its translations
             own = set(terms(text))
-            said = {t: bool(self.english(t) & own) if has_cjk(t) else t in own for t in weights}
+            said = {t: any(e in own for e in self.english(t)) if has_cjk(t) else t in own for t in weights}
         else:
             english = self.as_english(text)
             said = {t: t in english for t in weights}
