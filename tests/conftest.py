@@ -77,6 +77,20 @@ def settings_for(built_data_dir):
     return make
 
 
+def index_documents(root: Path, docs: dict[str, str], embedder, multilingual):
+    """Write documents (file name -> text) into a corpus folder under `root`, index them, return the versions."""
+    from index.build import Indexer
+    from rag.store import IndexVersions
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in docs.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    versions = IndexVersions(root / "data")
+    Indexer(corpus, versions, embedder, multilingual).update()
+    return versions
+
+
 @functools.lru_cache(maxsize=1)
 def shared_lexicon():
     """The Chinese-English lexicon (CC-CEDICT), loaded once per test process."""

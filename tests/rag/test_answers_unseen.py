@@ -76,17 +76,9 @@ date: 2025-03-02
 @pytest.fixture(scope="module")
 def unseen(tmp_path_factory, embedder, multilingual, glossary):
     """A service over the fictional corpus, with the project's glossary and shipped weights."""
-    from index.build import Indexer
-    from rag.store import IndexVersions
-    from tests.conftest import build_service
+    from tests.conftest import build_service, index_documents
 
-    root = tmp_path_factory.mktemp("unseen")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    versions = IndexVersions(root / "data")
-    Indexer(corpus, versions, embedder, multilingual).update()
+    versions = index_documents(tmp_path_factory.mktemp("unseen"), DOCS, embedder, multilingual)
     return build_service(versions, embedder, multilingual, glossary)
 
 

@@ -35,17 +35,9 @@ date: 2025-03-01
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory, embedder, multilingual, glossary):
     """A service over the fictional corpus, with the project's glossary and shipped weights."""
-    from index.build import Indexer
-    from rag.store import IndexVersions
-    from tests.conftest import build_service
+    from tests.conftest import build_service, index_documents
 
-    root = tmp_path_factory.mktemp("sources")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    versions = IndexVersions(root / "data")
-    Indexer(corpus, versions, embedder, multilingual).update()
+    versions = index_documents(tmp_path_factory.mktemp("sources"), DOCS, embedder, multilingual)
     return build_service(versions, embedder, multilingual, glossary)
 
 

@@ -90,19 +90,11 @@ Moonlight Studio charges 2 yuan per second of generated video.
 
 
 @pytest.fixture(scope="module")
-def mixed(tmp_path_factory, embedder, multilingual, glossary):
-    """A service over a small bilingual corpus (fictional), with and without the lexicon."""
-    from index.build import Indexer
-    from rag.store import IndexVersions
+def mixed(tmp_path_factory, embedder, multilingual):
+    """The index of a small bilingual corpus (fictional)."""
+    from tests.conftest import index_documents
 
-    root = tmp_path_factory.mktemp("bilingual")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in DOCS.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    versions = IndexVersions(root / "data")
-    Indexer(corpus, versions, embedder, multilingual).update()
-    return versions
+    return index_documents(tmp_path_factory.mktemp("bilingual"), DOCS, embedder, multilingual)
 
 
 def test_an_english_question_is_answered_from_the_chinese_sentence_that_says_it(mixed, embedder, multilingual,
