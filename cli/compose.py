@@ -8,6 +8,7 @@ from functools import cached_property
 from rag.aliases import Glossary
 from rag.answer import AnswerParams, ExtractiveAnswerer
 from rag.answerers import Extractive, SentenceSearch
+from rag.bilingual import Lexicon
 from rag.conversation import Conversations
 from rag.embedder import Embedder, SentenceTransformerEmbedder, load_multilingual
 from rag.feedback import FeedbackStore
@@ -61,10 +62,8 @@ class Components:
         return None if model is None else WordVectors(model)
 
     @cached_property
-    def lexicon(self):
-        """The Chinese-English word lexicon (CC-CEDICT) for word coverage across languages (None when missing)."""
-        from rag.bilingual import Lexicon
-
+    def lexicon(self) -> Lexicon:
+        """The Chinese-English word lexicon (CC-CEDICT) for word coverage across languages."""
         return Lexicon.load()
 
     @cached_property

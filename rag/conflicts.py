@@ -23,8 +23,9 @@ _FIGURE = re.compile(r"\d[\d,.]*\s*(?:%|percent|thousand|million|billion|trillio
 # When a figure is for, not the figure: a date, a year, a month or day, a quarter ("2025年3月", "Q3", "in 2024")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WHEN = re.compile(rf"\b(?:{_MONTHS})\s+(?:19|20)\d{{2}}\b|{_DATE.pattern}|"
-                   r"(?<![\d.,])(?:19|20)\d{2}(?!\s*(?:%|percent|万|亿)|\d|[.,]\d)|(?<![\d.])\d{1,2}\s*[月日号]|"
-                   r"\b[QH][1-4]\b|第[一二三四1-4]季度")
+                   r"(?<![\d.,$¥€£])(?:19|20)\d{2}(?!\s*(?:%|percent|万|亿|元|美元|yuan|dollars?|thousand|million|"
+                   r"billion|credits?|[×x]\s*\d)|\d|[.,]\d)|(?<![\d.])\d{1,2}\s*[月日号]|"
+                   r"(?<![A-Za-z])[QH][1-4](?!\d)|第[一二三四1-4]季度")
 
 
 def values(info: QuestionInfo, text: str) -> set[str]:

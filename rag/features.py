@@ -150,8 +150,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
 
 def bilingual_covers(ctx: QuestionContext, evidence: list[Evidence], lexicon: Lexicon) -> dict[int, tuple[float, float]]:
     """For each candidate in the other language than the question: its coverage of the question's weighted terms
-    and its window's (sentence, neighbours, section, title), counted in English stems through the lexicon. The
-    best of them raises the question's best coverage, which `cover_gap` measures from."""
+    and its window's (the sentence, its neighbours and its section), counted in English stems through the lexicon.
+    The best of them raises the question's best coverage, which `cover_gap` measures from."""
     out: dict[int, tuple[float, float]] = {}
     for ev in evidence:
         own = lexicon.cover(ctx.weights, ctx.info.chinese, ev.text)

@@ -152,6 +152,9 @@ def entities(question: str, names: list[str]) -> list[str]:
 # ("某公司的月费是多少" -> "某公司").
 _CJK_SUBJECT = re.compile(r"^\s*([\u3400-\u9fffA-Za-z0-9·.\-]{2,12}?)(?:的|在|是|有|把|对|和|与|跟|为什么|为何|如何|怎么|"
                           r"什么|哪|多少|几|谁|何时|推出|发布|上线)")
+# A clause a Chinese question may open with before its topic: a comparison, a source, a time ("与…相比", "据…",
+# "…以来", "…时").
+_OPENING_CLAUSE = re.compile(r"^\s*(?:与|和|跟|同|对于|关于|除了|据|根据|按照|随着|自从)|(?:相比|以来|之后|以后|之前|以前|时|期间)\s*$")
 _CJK_QUESTION_START = re.compile(r"^(这|那|哪|什么|谁|为什么|为何|如何|怎么|请|我|你|是否|有没有|目前|现在|最新)")
 
 
@@ -160,8 +163,8 @@ def chinese_subject(question: str) -> str:
     if not has_cjk(question):
         return ""
     text = without_periods(question)
-    _, comma, rest = text.partition("，")
-    if comma and rest.strip():  # "与刚推出时相比，某产品在…": an opening clause, then the topic
+    opening, comma, rest = text.partition("，")
+    if comma and rest.strip() and _OPENING_CLAUSE.search(opening):  # "与…相比，X在…": a clause, then the topic
         text = rest
     m = _CJK_SUBJECT.match(text)
     if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)):
