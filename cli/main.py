@@ -150,6 +150,12 @@ def evaluate(gold: Annotated[list[Path], typer.Argument(help="JSONL gold sets (s
         raise typer.BadParameter(f"--targets must be one of {', '.join(TARGETS)}")
     sets = [(path, load_gold(path)) for path in gold]
     parts = _components()
+    if parts.versions.current() is None:  # a fresh checkout: build the index first, as `make run` does
+        from cli.progress import build_progress
+
+        typer.echo(f"reelqa: no index yet: building one from {parts.settings.corpus_dir} first", err=True)
+        with build_progress(as_json) as progress:
+            parts.reindex(progress=progress)
     service = _loaded_service(parts)
     results, missed = {}, []
     for path, items in sets:

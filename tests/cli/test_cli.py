@@ -83,3 +83,17 @@ def test_bot_without_a_token_is_one_clear_line(built_data_dir, args):
     assert proc.returncode == 2, proc.stderr
     assert "DISCORD_TOKEN is not set" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.integration
+def test_eval_on_a_fresh_checkout_builds_the_index_first(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "question": "How many paying users does Keling have?",
+                                "answerable": True, "answer_any": ["2 million"], "evidence": []}) + "\n",
+                    encoding="utf-8")
+    proc = reelqa("eval", str(gold), "--json", data_dir=tmp_path / "data", timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "no index yet: building one" in proc.stderr and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["sets"]["gold.jsonl"]["answer_acc"] == 1.0
+    status = reelqa("index", "status", "--json", data_dir=tmp_path / "data")
+    assert status.returncode == 0 and json.loads(status.stdout)["version"]
