@@ -81,10 +81,8 @@ class ExtractiveAnswerer:
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         units = quantities.counted(info.text) if "number" in info.kinds else []
         if units:  # what a count question counts ("how many credits", "多少分钟") must be what the passage counts
-            counted = soft_covers(units, view.sentence_lex.weight, [f"{ev.before} {ev.text}" for ev in evidence],
-                                  self.word_vectors)
-            for s, c in zip(scored, counted):
-                s.row["counted_cover"] = c.cover
+            for s, cover in zip(scored, self._counted_covers(units, view, evidence)):
+                s.row["counted_cover"] = cover
         if info.meta:  # which document a question about a document means: its title and publication, in any language
             labels = list(dict.fromkeys(_label(ev) for ev in evidence))
             asked = [w for w in asked_words(info.core or info.text, set()) if fold(w) not in META_WORDS]  # names too
@@ -93,6 +91,31 @@ class ExtractiveAnswerer:
             for s in scored:
                 s.row["title_cover"] = title_cover.get(_label(s.evidence), 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
+
+    def _counted_covers(self, units: list[str], view: IndexView, evidence: list[Evidence]) -> list[float]:
+        """How well each sentence says what a count question counts: the counted words anywhere in it (or the
+        sentence before), and the counted noun, the last of them ("free credits"), next to a figure it states
+        ("10 free credits", not "ten dollars a month for more credits")."""
+        weight = view.sentence_lex.weight
+        anywhere = soft_covers(units, weight, [f"{ev.before} {ev.text}" for ev in evidence], self.word_vectors)
+        near = [quantities.near_numbers(ev.text) for ev in evidence]
+        head = units[-1]
+        bound = soft_covers([head], weight, near, self.word_vectors)
+        out = []
+        for ev, a, b, said in zip(evidence, anywhere, bound, near):
+            if has_cjk(ev.text) and has_cjk(head):
+                held = float(head in said)  # as written: short Chinese words have no reliable word vectors
+            else:
+                held = max(b.cover, float(self._translates(head, said)))
+            out.append(min(a.cover, held))
+        return out
+
+    def _translates(self, word: str, text: str) -> bool:
+        """True when the lexicon says a word in the other language than the text (点赞 ~ likes, users ~ 用户)."""
+        if self.lexicon is None or not (has_cjk(word) or has_cjk(text)):
+            return False
+        said = self.lexicon.as_english(text)
+        return bool(set(self.lexicon.english(word)) & said) if has_cjk(word) else fold(word) in said
 
     @staticmethod
     def _with_subject(info: QuestionInfo) -> QuestionInfo:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag.lexical import STOPWORDS
 from rag.periods import MONTH_NAMES
+from rag.text import chinese_cut, has_cjk
 
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
@@ -80,6 +82,7 @@ _HOW_MANY = re.compile(r"(?i)\bhow many\s+((?:[a-z][a-z'-]*\s+){0,2}[a-z][a-z'-]
 _AUX = re.compile(r"(?i)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should|in|on|at|for|of|"
                   r"to|from|by|with|per|a|an|the)\b.*$")
 _CJK_COUNTED = re.compile(r"(?:多少|几)(分钟|小时|秒钟?|天|周|个月|年)")  # units of time: what is counted
+_CJK_MEASURED = re.compile(r"(?:(?<![从到为是达])多少|(?<![第哪从到为是达])几)([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
 
 
 def counted(question: str) -> list[str]:
@@ -89,4 +92,60 @@ def counted(question: str) -> list[str]:
     if m:  # names are checked as entities, not as what is counted
         return [w for w in _AUX.sub("", " " + m.group(1)).split() if not w[0].isupper()]
     m = _CJK_COUNTED.search(question)
-    return [m.group(1)] if m else []
+    if m:
+        return [m.group(1)]
+    m = _CJK_MEASURED.search(question)  # "多少灵感值", "多少名员工", "几张参考图": the noun after the measure word
+    if not m or not m.group(2):
+        return []  # a bare measure word ("多少次") is said many ways ("20 updates"): nothing to hold it to
+    first = chinese_cut(m.group(2))[0][:2]  # "用户注册" counts 用户
+    return [] if first.startswith("钱") else [first]
+
+
+_CJK_NUMERAL = re.compile(r"\d[\d,.]*%?|[一二两三四五六七八九十百千万亿几数]+")
+_TOKEN = re.compile(r"\d[\d,.]*%?|[A-Za-z][A-Za-z'’]*|[^\sA-Za-z\d]")
+_SCALE = frozenset(["hundred", "thousand", "million", "billion", "trillion", "dozen", "hundreds", "thousands",
+                    "millions", "billions", "dozens"])
+_NUMBER_WORDS = frozenset(_WORDS) | _SCALE
+_COMPARING = frozenset(["more", "fewer", "less"])
+
+
+def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int = 6, cjk_after: int = 4) -> str:
+    """What a text's numbers count: the words right after each number ("5 million registered users", "ten dollars",
+    "5秒"), or, when none follow it ("... put its users at 2.4 million."), the content words before it. A counted
+    word is thus bound to a figure, not to a price or another figure in the same sentence ("ten dollars a month
+    for more credits" counts dollars)."""
+    tokens = _TOKEN.findall(text)
+    parts: list[str] = []
+    for i, tok in enumerate(tokens):
+        if not _is_number(tok) or (i and _is_number(tokens[i - 1])):
+            continue  # "3 million": one figure
+        j = i + 1
+        while j < len(tokens) and (tokens[j].lower() in _SCALE or tokens[j] in ("-", "%")):
+            j += 1
+        unit: list[str] = []
+        while j < len(tokens) and len(unit) < unit_words:
+            if tokens[j].lower() in _COMPARING or unit and tokens[j].lower() in ("and", "or") and j + 1 < len(
+                    tokens) and _content(tokens[j + 1]):
+                j += 1  # "15,000 developers and businesses", "67 times more followers": what is counted follows
+                continue
+            if not _content(tokens[j]):
+                break
+            unit.append(tokens[j])
+            j += 1
+        if unit:
+            parts += unit
+            continue
+        before = [t for t in tokens[:i] if t[0].isalpha() and t.lower() not in STOPWORDS and t.lower() not in _SCALE]
+        parts += before[-reach:]
+    if has_cjk(text):  # Chinese puts the counted noun before or after a figure: a few characters each side
+        for m in _CJK_NUMERAL.finditer(text):
+            parts += [text[max(0, m.start() - cjk_before):m.start()], text[m.end():m.end() + cjk_after]]
+    return " ".join(p for p in parts if p.strip())
+
+
+def _content(token: str) -> bool:
+    return token[0].isalpha() and token.lower() not in STOPWORDS
+
+
+def _is_number(token: str) -> bool:
+    return token[0].isdigit() or token.lower() in _NUMBER_WORDS

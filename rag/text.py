@@ -95,6 +95,11 @@ def chinese_words(run: str) -> list[str]:
     return [w for w in _jieba().cut_for_search(run, True) if w.strip()]
 
 
+def chinese_cut(run: str) -> list[str]:
+    """A run of Chinese characters cut into words, each character once (jieba's precise mode)."""
+    return [w for w in _jieba().cut(run) if w.strip()] or [run]
+
+
 @functools.cache
 def _jieba():
     """The jieba-rs segmenter (rjieba), imported on first use: its default dictionary loads in about 0.1-0.2 s."""

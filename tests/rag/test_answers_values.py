@@ -28,6 +28,16 @@ date: 2025-03-01
 星云AI上线一年，用户增长很快。
 
 星云AI的挑战同样明显。第一，视频质量仍然落后于对手；第二，用户留存率不高；第三，海外知名度很低。
+
+与2.0版相比，星云AI的2.1版在高清模式下便宜了不少，这也是不少创作者改用新版本的原因。
+""",
+    "lumen.md": """---
+title: Lumen Clips opens to everyone
+date: 2025-02-03
+---
+Lumen Clips, a video generator from a Shenzhen start-up, opened to the public this week.
+New users get a monthly allowance of free credits, and paid plans start at about eight dollars a month for more credits.
+By the end of its first month, Lumen Clips said it had more than 3 million registered users.
 """,
 }
 
@@ -62,3 +72,16 @@ def test_figures_for_the_same_date_are_not_different_values():
     info = analyse("How many users did it have in March 2025?", Glossary({}))
     assert values(info, "In March 2025 it had 3 million users.") == {"3million"}
     assert values(info, "2025年3月，它的用户约为1160万。") == {"1160万"}
+
+
+def test_a_count_question_is_answered_only_by_a_figure_of_what_it_counts(sources):
+    answer = sources.ask("How many registered users did Lumen Clips have after its first month?")
+    assert answer.answered and "3 million" in answer.answer, answer.answer
+    # The only sentence about free credits gives a price ("eight dollars ... for more credits"), not a count.
+    assert not sources.ask("How many free credits do new Lumen Clips users get each month?").answered
+
+
+def test_a_chinese_count_of_seconds_needs_a_number_of_seconds(sources):
+    answer = sources.ask("星云AI的2.1版单段视频最长能生成多少秒？")
+    assert not answer.answered, answer.answer  # the 2.1 sentence compares prices and states no seconds
+

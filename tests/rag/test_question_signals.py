@@ -213,8 +213,34 @@ def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kin
     ("How many daily active users did the Tessel app average in Q3?", ["daily", "active", "users"]),
     ("How many Tessel videos can a subscriber make?", ["videos"]),  # names are entities, not what is counted
     ("用户平均每天使用多少分钟？", ["分钟"]),
-    ("特塞尔有多少付费用户？", []),
+    ("特塞尔有多少付费用户？", ["付费"]),  # a measure noun: its first two characters
 ])
 def test_what_a_count_question_counts(question, units):
     from rag.quantities import counted
     assert counted(question) == units
+
+
+def test_what_a_count_question_counts_includes_chinese_measure_nouns():
+    from rag.quantities import counted
+
+    assert counted("How many free credits do new Orla users receive each month?") == ["free", "credits"]
+    assert counted("云图生成一段视频要消耗多少积分值？") == ["积分"]  # the noun's first two characters
+    assert counted("星河团队目前有多少名员工？") == ["员工"]  # after a measure word
+    assert counted("星河上线首日有多少用户注册？") == ["用户"]
+    assert counted("星河单段视频最长能生成多少秒？") == ["秒"]
+    for question in ("星河基础会员每个月多少钱？",  # an amount of money: no counted noun
+                     "星河在推出2.0之前更新了多少次？",  # a bare measure word is said many ways ("20 updates")
+                     "星河的用户数从多少增长到了多少？",  # a value, not a count of something
+                     "星河的用户主要分为哪几类？"):
+        assert counted(question) == [], question
+
+
+def test_words_next_to_numbers_bind_a_counted_noun_to_its_figure():
+    from rag.quantities import near_numbers
+
+    priced = near_numbers("New users get free credits each month, and paid plans start at about ten dollars a month.")
+    assert "dollars" in priced and "credits" not in priced
+    assert "users" in near_numbers("Orla had attracted more than 5 million users since launch.")
+    assert "用户" in near_numbers("星河的月活跃用户约为1160万。")
+    assert "秒" in near_numbers("标准模式生成一段5秒的视频。")
+    assert "秒" not in near_numbers("与2.0版相比，2.1的高品质模式便宜了不少，渲染速度也达到了秒级。")
