@@ -235,7 +235,7 @@ def _missing(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> float:
 
     In a comparison one compared name is enough: each side is answered by its own sentence.
     """
-    shares = {entity: _share_missing(info, entity, term_set, raw) for entity in info.entities}
+    shares = {entity: _share_missing(info, entity, term_set, raw) for entity in _required(info)}
     sides = [shares[n] for n in info.names if n in shares]
     if info.kinds & {"compare", "list"} and len(sides) >= 2:
         rest = [v for e, v in shares.items() if e not in info.names]
@@ -243,9 +243,25 @@ def _missing(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> float:
     return max(shares.values(), default=0.0)
 
 
+_SETTING = re.compile(r"\b(?:in|outside|across|among|within|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _required(info: QuestionInfo) -> list[str]:
+    """The entities an answer must name: not the places a question sets itself in ("outside China", "among
+    Chinese AI providers") when it names something else too."""
+    core = [e for e in info.entities if not _set_in(info.text, e)]
+    return core or list(info.entities)
+
+
+def _set_in(question: str, entity: str) -> bool:
+    at = question.find(entity)
+    return at > 0 and _SETTING.search(question[:at]) is not None
+
+
 def _all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
     """True when the question names entities and the text has (at least half of) none of them."""
-    return bool(info.entities) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in info.entities)
+    required = _required(info)
+    return bool(required) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in required)
 
 
 def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str | tuple[str, ...]) -> float:
@@ -313,7 +329,7 @@ def _expose_opening_name(text: str, doc_text: str) -> str:
 
 def _rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
     """The sentence lacks an asked entity but names something else: it is about someone else."""
-    if all(any(mentions(f, own, text) for f in info.forms(e)) for e in info.entities):
+    if all(any(mentions(f, own, text) for f in info.forms(e)) for e in _required(info)):
         return False
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
     return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked

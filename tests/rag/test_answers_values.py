@@ -35,9 +35,10 @@ date: 2025-03-01
 title: Lumen Clips opens to everyone
 date: 2025-02-03
 ---
-Lumen Clips, a video generator from a Shenzhen start-up, opened to the public this week.
+Lumen Clips, a video generator from a Shenzhen start-up, opened to the public in China this week.
 New users get a monthly allowance of free credits, and paid plans start at about eight dollars a month for more credits.
 By the end of its first month, Lumen Clips said it had more than 3 million registered users.
+Lumen Clips is sold abroad under the name Lumina, with the same models behind it.
 """,
 }
 
@@ -84,4 +85,10 @@ def test_a_count_question_is_answered_only_by_a_figure_of_what_it_counts(sources
 def test_a_chinese_count_of_seconds_needs_a_number_of_seconds(sources):
     answer = sources.ask("星云AI的2.1版单段视频最长能生成多少秒？")
     assert not answer.answered, answer.answer  # the 2.1 sentence compares prices and states no seconds
+
+
+def test_a_place_the_question_is_set_in_need_not_be_named_by_the_answer(sources):
+    answer = sources.ask("What is Lumen Clips called outside China?")  # the answer does not name China
+    assert answer.answered and "Lumina" in answer.answer, answer.answer
+    assert not sources.ask("What is Orca Video called outside China?").answered  # the asked name is still required
 
