@@ -239,15 +239,25 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
             wanted = currency(info.text) if kind == "money" else None
             if wanted:  # "how much in dollars?": an amount in another currency does not say
                 return [m.span() for m in spans if currency(m.group()) == wanted]
-            if kind == "money" and not spans:  # a price may be in credits or points: any number will do
+            if kind == "money" and not spans:  # a price may be in credits or points: a number stated as a price
                 spans = [m for m in _NUMBER.finditer(text) if m.group() and m.group().lower() not in asked
-                         and _is_quantity(text, m)]
+                         and _is_quantity(text, m) and _priced(text, m)]
             return [m.span() for m in spans]
     return None
 
 
 _DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
                            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+$")
+
+
+# Words that state a price ("costs 100 credits", "100 credits per clip", "消耗20灵感值"): general pricing vocabulary
+_PRICING = re.compile(r"\b(cost|costs|costing|charges?|charged|charging|price[sd]?|pricing|pay|pays|paying|fees?|per|"
+                      r"spend|spends)\b|消耗|收费|价格|售价|定价|费用|花费|每", re.IGNORECASE)
+
+
+def _priced(text: str, match: re.Match, reach: int = 30) -> bool:
+    """True when a number is stated as a price: a pricing word within `reach` characters of it."""
+    return _PRICING.search(text[max(0, match.start() - reach):match.end() + reach]) is not None
 
 
 def _is_quantity(text: str, match: re.Match) -> bool:

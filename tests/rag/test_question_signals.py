@@ -244,3 +244,14 @@ def test_words_next_to_numbers_bind_a_counted_noun_to_its_figure():
     assert "用户" in near_numbers("星河的月活跃用户约为1160万。")
     assert "秒" in near_numbers("标准模式生成一段5秒的视频。")
     assert "秒" not in near_numbers("与2.0版相比，2.1的高品质模式便宜了不少，渲染速度也达到了秒级。")
+
+
+def test_a_price_in_credits_must_be_stated_as_a_price():
+    from rag.question import answer_type_matches
+
+    info = analyse("How much does a clip cost on Orla's top tier?", Glossary({}))
+    assert answer_type_matches(info, "A five-second clip on the top tier costs 100 credits.")
+    assert answer_type_matches(info, "云图顶级档位生成一段视频消耗100积分。")
+    # a count of users is not a price, though the sentence mentions paying further on
+    assert not answer_type_matches(info, "Orla has hundreds of millions of weekly users, and bundling it into a "
+                                         "subscription many of them already pay for widens its reach.")
