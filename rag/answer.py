@@ -7,13 +7,15 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rag import features, periods, quantities, romanize
+from rag import features, periods, quantities
 from rag.bilingual import Lexicon
 from rag.combiner import Combiner
 from rag.conflicts import conflicting, same_fact
+from rag.eligible import asks, holds_what_was_asked, unknown_entity
+from rag.evidence import document_label, evidence_from_view
 from rag.features import Evidence
 from rag.lexical import fold, terms
-from rag.library import publication
+from rag.mentions import mentions
 from rag.metadata import META_WORDS, metadata_answer
 from rag.question import QuestionInfo, chinese_subject
 from rag.retrieve import Candidate, IndexView, Span
@@ -76,7 +78,7 @@ class ExtractiveAnswerer:
             ctx.extra["bilingual"] = features.bilingual_covers(ctx, evidence, self.lexicon)
         rows = features.matrix(ctx, evidence)
         probs = self.combiner.confidence(rows)
-        unknown = _unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
+        unknown = unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
         units = quantities.counted(info.text) if "number" in info.kinds else []
@@ -84,12 +86,12 @@ class ExtractiveAnswerer:
             for s, cover in zip(scored, self._counted_covers(units, view, evidence)):
                 s.row["counted_cover"] = cover
         if info.meta:  # which document a question about a document means: its title and publication, in any language
-            labels = list(dict.fromkeys(_label(ev) for ev in evidence))
+            labels = list(dict.fromkeys(document_label(ev) for ev in evidence))
             asked = [w for w in asked_words(info.core or info.text, set()) if fold(w) not in META_WORDS]  # names too
             title_cover = {t: c.cover for t, c in zip(labels, soft_covers(asked, view.sentence_lex.weight, labels,
                                                                            self.word_vectors))}
             for s in scored:
-                s.row["title_cover"] = title_cover.get(_label(s.evidence), 0.0) if s.evidence is not None else 0.0
+                s.row["title_cover"] = title_cover.get(document_label(s.evidence), 0.0) if s.evidence is not None else 0.0
         return sorted(scored, key=lambda s: -s.score)
 
     def _counted_covers(self, units: list[str], view: IndexView, evidence: list[Evidence]) -> list[float]:
@@ -156,7 +158,7 @@ class ExtractiveAnswerer:
                 return [meta]
         cutoff = self.threshold(info)
         # The pool: sentences that hold what was asked and are plausible; the best must clear the threshold.
-        pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and _holds_what_was_asked(info, s)]
+        pool = [s for s in scored if s.score >= self.params.pool_floor * cutoff and holds_what_was_asked(info, s)]
         if any(s.row.get("period_hit") for s in pool):
             pool = [s for s in pool if s.row.get("period_hit") or not s.row.get("period_clash")]
             # (order stays by score: naming the period is one of the fitted signals, not a trump card)
@@ -198,7 +200,7 @@ class ExtractiveAnswerer:
             return chosen  # a dated "As of" answer runs on like any other; a metadata answer is its own line
         best = chosen[0]
         nxt = self._next(view, best)
-        if nxt is None or nxt.end - best.start > self.params.max_chars or _asks(nxt.text):
+        if nxt is None or nxt.end - best.start > self.params.max_chars or asks(nxt.text):
             return chosen
         return [replace(best, end=nxt.end)]
 
@@ -286,107 +288,6 @@ def _with_translated_names(info: QuestionInfo, lexicon: Lexicon) -> QuestionInfo
     return replace(info, variants=variants) if variants != info.variants else info
 
 
-def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evidence]:
-    """The narrow scoring input for each candidate: its text, neighbours, section, document facts and ranks."""
-    docs = view.documents()
-    ranks = _ranks(candidates)
-    doc_terms: dict[str, frozenset[str]] = {}
-    out = []
-    for fused, cand in enumerate(candidates):
-        span = view.sentences[cand.pos]
-        if span.doc_id not in doc_terms:
-            doc_terms[span.doc_id] = _doc_terms(view, span.doc_id)
-        before, after = view.neighbour(cand.pos, -1), view.neighbour(cand.pos, 1)
-        meta = docs.get(span.doc_id, {})
-        out.append(Evidence(
-            key=cand.pos, doc_id=span.doc_id, text=span.text, before=before.text if before else "",
-            after=after.text if after else "", section=str(getattr(span, "section", "") or ""),
-            title=span.title or meta.get("title", ""), date=span.date or meta.get("date", ""),
-            authors=tuple(meta.get("authors") or ()), start=span.start, dense=cand.dense,
-            multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
-            dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
-            fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
-            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta)))
-    return out
-
-
-def _label(ev: Evidence) -> str:
-    """What names a document: its title and who published or wrote it."""
-    return f"{ev.title} {ev.source_names}".strip()
-
-
-def _source_names(meta: dict) -> str:
-    """The document's authors and publisher."""
-    return "; ".join(n for n in [*(meta.get("authors") or ()), publication(meta)] if n)
-
-
-def _ranks(candidates: list[Candidate]) -> dict[int, tuple[int | None, int | None, int | None]]:
-    """Each retriever's 0-based rank of each candidate (None when that retriever missed it)."""
-    return {c.pos: (c.dense_rank, c.bm25_rank, c.multilingual_rank) for c in candidates}
-
-
-_DOC_TERMS: dict[tuple[str, str], frozenset[str]] = {}
-
-
-def _doc_terms(view: IndexView, doc_id: str) -> frozenset[str]:
-    key = (view.version, doc_id)
-    if key not in _DOC_TERMS:
-        if len(_DOC_TERMS) > 4096:
-            _DOC_TERMS.clear()
-        _DOC_TERMS[key] = frozenset(terms(view.text(doc_id)))
-    return _DOC_TERMS[key]
-
-
-_META_TERMS: dict[str, frozenset[str]] = {}
-
-
-def _metadata_terms(view: IndexView) -> frozenset[str]:
-    """The words of every document's title, authors and publisher: names a question may use for a source."""
-    if view.version not in _META_TERMS:
-        _META_TERMS.clear()
-        labels = [f"{m.get('title', '')} {_source_names(m)}" for m in view.documents().values()]
-        _META_TERMS[view.version] = frozenset(t for label in labels for t in terms(label))
-    return _META_TERMS[view.version]
-
-
-def _unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]) -> bool:
-    """True when the question names something (a capitalized name) whose words no document uses at all, and
-    no retrieved Chinese document spells it in pinyin."""
-    vocab = view.sentence_lex.idf
-    for entity in info.entities:
-        if entity in info.names:
-            continue
-        words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
-        if words and any(t not in vocab and t not in _metadata_terms(view) for t in words) and not any(
-                romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
-            return True
-    return False
-
-
-def _holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
-    """A passage may answer only if it is a sentence (not a heading) that names an asked entity (in it, the sentence
-    before, its section or title; in itself when it names someone else), states the numbers the question qualifies
-    with ("a ten-second clip") and holds a value of the asked type (number, amount, date)."""
-    row = s.row
-    if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
-        return False
-    if _asks(s.sentence.text):
-        return False  # a question the text asks ("Will it last?") states nothing
-    if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
-        return False  # it names someone else and not the asked entity
-    if row.get("counted_cover", 1.0) < 0.5:
-        return False  # "how many minutes" asked, users counted
-    if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
-            info.quantities, f"{s.evidence.before} {s.sentence.text}"):
-        return False  # "a ten-second clip" asked, a five-second one told
-    return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
-
-
-def _asks(text: str) -> bool:
-    """True when a sentence is a question (it ends with a question mark, before any closing quote or bracket)."""
-    return text.rstrip().rstrip("\"'”’)）").endswith(("?", "？"))
-
-
 def verify(view: IndexView, citation: Citation) -> bool:
     """True when the quote is exactly the indexed source text at its offsets."""
     text = view.text(citation.doc_id)
@@ -448,7 +349,7 @@ def _is_about(scored: Scored, forms: list[str], others: list[str], info: Questio
 
 
 def _mentions(text: str, name: str) -> bool:
-    return features.mentions(name, frozenset(terms(text)), text)
+    return mentions(name, frozenset(terms(text)), text)
 
 
 def _fit(chosen: list[Scored], limit: int) -> list[Scored]:

@@ -138,25 +138,26 @@ def test_chinese_text_separates_latin_names():
     ("EU", "Every user is European.", False),
 ])
 def test_acronyms_are_found_written_out(acronym, text, expected):
-    from rag.features import spells_out
+    from rag.mentions import spells_out
     assert spells_out(acronym, text) is expected
 
 
 def test_a_word_continuing_the_asked_name_is_not_someone_else():
-    from rag.features import _rival, _terms
+    from rag.mentions import rival, terms_of
     info = analyse("What did Tessel and Loomly launch?", Glossary({}))
     title = "Tessel 2.0 Master arrives with a new look"
-    assert not _rival(info, title, _terms(title))
+    assert not rival(info, title, terms_of(title))
     other = "Only Weft arrives with a new look"
-    assert _rival(info, other, _terms(other))
+    assert rival(info, other, terms_of(other))
 
 
 def test_the_source_of_a_document_lends_its_name():
-    from rag.features import Evidence, _borrowable, _terms
+    from rag.features import Evidence
+    from rag.mentions import borrowable, terms_of
     info = analyse("Why did Tessel wait, according to The Loom Ledger?", Glossary({}))
     text = "Tessel waited for better motion."
     ev = Evidence(key=0, doc_id="d", text=text, doc_text=text, source_names="Ada Reyes; The Loom Ledger")
-    found, _ = _borrowable(info, ev, _terms(text))
+    found, _ = borrowable(info, ev, terms_of(text))
     assert {"loom", "ledger"} <= found
 
 

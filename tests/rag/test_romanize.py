@@ -2,8 +2,8 @@
 import pytest
 
 from rag import romanize
-from rag.features import mentions
 from rag.lexical import terms
+from rag.mentions import mentions
 
 
 @pytest.mark.parametrize("latin, text", [

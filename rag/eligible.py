@@ -1,0 +1,52 @@
+"""Whether a passage may answer at all: rules about what it must hold (a sentence naming the asked entity, the
+numbers the question qualifies with, what it counts, a value of the asked type) and about names no document uses."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rag import quantities, romanize
+from rag.evidence import metadata_terms
+from rag.lexical import terms
+from rag.question import QuestionInfo
+from rag.retrieve import IndexView
+
+if TYPE_CHECKING:
+    from rag.answer import Scored
+
+
+def unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str]) -> bool:
+    """True when the question names something (a capitalized name) whose words no document uses at all, and
+    no retrieved Chinese document spells it in pinyin."""
+    vocab = view.sentence_lex.idf
+    for entity in info.entities:
+        if entity in info.names:
+            continue
+        words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
+        if words and any(t not in vocab and t not in metadata_terms(view) for t in words) and not any(
+                romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
+            return True
+    return False
+
+
+def holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
+    """A passage may answer only if it is a sentence (not a heading) that names an asked entity (in it, the sentence
+    before, its section or title; in itself when it names someone else), states the numbers the question qualifies
+    with ("a ten-second clip") and holds a value of the asked type (number, amount, date)."""
+    row = s.row
+    if row.get("heading_like") or row.get("entity_all_missing") or row.get("version_missing"):
+        return False
+    if asks(s.sentence.text):
+        return False  # a question the text asks ("Will it last?") states nothing
+    if row.get("rival_entity") and row.get("entity_missing", 0.0) >= 0.5:
+        return False  # it names someone else and not the asked entity
+    if row.get("counted_cover", 1.0) < 0.5:
+        return False  # "how many minutes" asked, users counted
+    if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
+            info.quantities, f"{s.evidence.before} {s.sentence.text}"):
+        return False  # "a ten-second clip" asked, a five-second one told
+    return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
+
+
+def asks(text: str) -> bool:
+    """True when a sentence is a question (it ends with a question mark, before any closing quote or bracket)."""
+    return text.rstrip().rstrip("\"'”’)）").endswith(("?", "？"))

@@ -1,0 +1,215 @@
+"""Whether a text names what a question asks about: its entities in any script or alias, in the sentence or in
+what it may borrow from (the sentence before, its section, its title), someone else named instead, and versions.
+
+Used by the answer features (rag/features.py); nothing here names anything of a particular corpus.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rag import romanize
+from rag.lexical import terms
+from rag.question import QuestionInfo
+from rag.text import has_cjk
+
+if TYPE_CHECKING:
+    from rag.features import Evidence
+
+
+def mentions(form: str, term_set: frozenset[str] | set[str], raw: str | tuple[str, ...]) -> bool:
+    """True when a name (in any script) occurs in a text given by its terms and raw string (or strings: each is
+    checked on its own, so a whole document's spellings are worked out once and reused)."""
+    texts = (raw,) if isinstance(raw, str) else raw
+    if has_cjk(form):
+        return any(form in t for t in texts) or any(romanize.chinese_in_latin(form, t) for t in texts)
+    wanted = set(terms(form))
+    return bool(wanted) and wanted <= term_set or any(romanize.latin_in_chinese(form, t) for t in texts) or (
+        _ACRONYM.fullmatch(form) is not None and any(spells_out(form, t) for t in texts))
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_JOINING = frozenset(["of", "the", "and", "for", "&"])
+
+
+@lru_cache(maxsize=8192)
+def spells_out(acronym: str, text: str) -> bool:
+    """True when the text writes an acronym out in full: a run of capitalized words whose initials spell it
+    ("EU" in "the European Union", "WHO" in "World Health Organization")."""
+    tokens = re.findall(r"[A-Za-z]+|&", text)
+    for i, first in enumerate(tokens):
+        if first[0] != acronym[0] or not first[0].isupper():
+            continue
+        initials, j = "", i
+        while j < len(tokens) and len(initials) < len(acronym):
+            word = tokens[j]
+            if word[0].isupper():
+                initials += word[0]
+            elif word not in _JOINING or not initials:
+                break
+            j += 1
+        if initials == acronym:
+            return True
+    return False
+
+
+def missing_share(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> float:
+    """The largest share of an asked entity's words that the text lacks (0 when all are there).
+
+    In a comparison one compared name is enough: each side is answered by its own sentence.
+    """
+    shares = {entity: _share_missing(info, entity, term_set, raw) for entity in _required(info)}
+    sides = [shares[n] for n in info.names if n in shares]
+    if info.kinds & {"compare", "list"} and len(sides) >= 2:
+        rest = [v for e, v in shares.items() if e not in info.names]
+        return max([min(sides), *rest])
+    return max(shares.values(), default=0.0)
+
+
+_SETTING = re.compile(r"\b(?:in|outside|across|among|within|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _required(info: QuestionInfo) -> list[str]:
+    """The entities an answer must name: not the places a question sets itself in ("outside China", "among
+    Chinese AI providers") when it names something else too."""
+    core = [e for e in info.entities if not _set_in(info.text, e)]
+    return core or list(info.entities)
+
+
+def _set_in(question: str, entity: str) -> bool:
+    at = question.find(entity)
+    return at > 0 and _SETTING.search(question[:at]) is not None
+
+
+def all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
+    """True when the question names entities and the text has (at least half of) none of them."""
+    required = _required(info)
+    return bool(required) and all(_share_missing(info, e, term_set, raw) >= 0.5 for e in required)
+
+
+def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str | tuple[str, ...]) -> float:
+    forms = info.forms(entity)
+    if any(mentions(f, term_set, raw) for f in forms):
+        return 0.0
+    wanted = set(terms(entity))
+    return len(wanted - set(term_set)) / len(wanted) if wanted else 0.0
+
+
+_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
+_CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
+
+
+def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:
+    """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title,
+    stopping at the nearest one that is about someone else (a title can't lend a name past a rival)."""
+    found, text = own, ev.text
+    for part in (ev.before, ev.section, ev.title):
+        if not part:
+            continue
+        part_terms = terms_of(part)
+        if rival(info, _expose_opening_name(part, ev.doc_text), part_terms):
+            break
+        if part is not ev.before and any(mentions(f, part_terms, part) and not _dominant(f, ev.doc_text)
+                                         for e in info.entities for f in info.forms(e)):
+            break  # a heading or title lends a name only when the document is mostly about it
+        found, text = found | part_terms, f"{text} {part}"
+    if ev.source_names:
+        found, text = found | terms_of(ev.source_names), f"{text} {ev.source_names}"
+    return found, text
+
+
+@lru_cache(maxsize=4096)
+def _dominant(name: str, doc_text: str) -> bool:
+    """True when a name is among the document's most mentioned names (at least half as often as the most
+    mentioned one), so a heading or title naming it speaks for the whole text."""
+    counts = _name_counts(doc_text)
+    if not counts:
+        return True
+    own = doc_text.count(name) if has_cjk(name) else len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", doc_text))
+    return own * 2 >= max(counts.values())
+
+
+@lru_cache(maxsize=256)
+def _name_counts(doc_text: str) -> dict[str, int]:
+    """How often each capitalized word (not at a sentence start) occurs in a document."""
+    counts: dict[str, int] = {}
+    for m in _NAME.finditer(doc_text):
+        word = m.group()
+        if word.lower() not in _CALENDAR and not word.isupper():
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def _expose_opening_name(text: str, doc_text: str) -> str:
+    """The text with a space before it when its first word is a name (the document capitalizes it mid-sentence
+    too), so name detection, which skips sentence-initial words, sees it."""
+    first = re.match(r"\s*([A-Z][\w’'-]*[A-Za-z0-9])", text)
+    if first and re.search(rf"[a-z,;:] {re.escape(first.group(1))}\b", doc_text):
+        return " " + text
+    return text
+
+
+def rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
+    """The sentence lacks an asked entity but names something else: it is about someone else."""
+    if all(any(mentions(f, own, text) for f in info.forms(e)) for e in _required(info)):
+        return False
+    asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
+    return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
+               and not _attached(text, m.start()) and not _extends_asked(text, m.start(), asked)
+               for m in _NAME.finditer(text))
+
+
+_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+(?:\.\d+)*))*")
+
+
+def _extends_asked(text: str, start: int, asked: set[str]) -> bool:
+    """True when the capitalized run holding position `start` also holds an asked name: "Pro" in "Acme 2.0 Pro"
+    is part of the asked product's name, not someone else."""
+    for run in _RUN.finditer(text):
+        if run.start() <= start < run.end():
+            return bool(set(terms(run.group())) & asked)
+    return False
+
+
+# A name after one of these is where or what something is about (a place, an event, an owner, a platform), not
+# someone else the sentence is about: "shown at the X Forum in Y", "built on X", "president of X".
+_ATTACHING = frozenset(["in", "at", "on", "of", "for", "from", "across", "inside", "outside", "within", "near", "into", "via", "with", "under"])
+
+
+def _attached(text: str, start: int) -> bool:
+    """True when the capitalized run holding position `start` follows an attaching preposition."""
+    before = text[:start].split()
+    while before and re.fullmatch(r"[A-Z][\w’'-]*[A-Za-z0-9]", before[-1]):  # back to the start of the run
+        before.pop()
+    while before and before[-1].lower() in ("the", "a", "an"):
+        before.pop()
+    return bool(before) and before[-1].lower() in _ATTACHING
+
+
+def versions_missing(info: QuestionInfo, raw: str) -> float:
+    """1 when the question names a version or model number the text does not (as a whole number, not a digit of
+    a larger one; when it names the versioned name too, not only as another name's version)."""
+    return float(any(not _has_version(v, raw) for v in info.versions))
+
+
+def _has_version(version: str, raw: str) -> bool:
+    parts = re.match(r"(?:([A-Za-z]+)[- ]?)?(\d+(?:\.\d+)*[A-Za-z]*)$", version)
+    if parts is None:
+        return version.lower() in raw.lower()
+    name, number = parts.group(1), parts.group(2)
+    hits = [m for m in re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d])(?!\.\d)", raw, re.IGNORECASE)]
+    if not hits or not name or not any(ch.isupper() for ch in name[:1]):
+        return bool(hits)
+    # Another name's version ("Other 3.0") does not count; the asked name's, a bare one or one after Chinese does.
+    for m in hits:
+        before = re.search(r"([A-Za-z][\w’'-]*)[- ]?$", raw[:m.start()])
+        if before is None or before.group(1).lower() == name.lower() or not before.group(1)[:1].isupper():
+            return True
+    return False
+
+
+@lru_cache(maxsize=32768)
+def terms_of(text: str) -> frozenset[str]:
+    return frozenset(terms(text)) if text else frozenset()
