@@ -256,3 +256,12 @@ def test_a_price_in_credits_must_be_stated_as_a_price():
     # a count of users is not a price, though the sentence mentions paying further on
     assert not answer_type_matches(info, "Orla has hundreds of millions of weekly users, and bundling it into a "
                                          "subscription many of them already pay for widens its reach.")
+
+
+def test_who_reviewed_a_thing_for_a_publication_asks_for_a_byline():
+    from rag.question import meta_kind
+
+    assert meta_kind("Who reviewed Orla for Frame Weekly?") == "author"
+    assert meta_kind("Who tested Orla 2.0 for The Loom Ledger?") == "author"
+    for question in ("Who reviewed the budget?", "Who tested the model for safety?", "Who reviewed it for me?"):
+        assert meta_kind(question) is None, question
