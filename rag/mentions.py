@@ -1,7 +1,8 @@
 """Whether a text names what a question asks about: its entities in any script or alias, in the sentence or in
 what it may borrow from (the sentence before, its section, its title), someone else named instead, and versions.
 
-Used by the answer features (rag/features.py); nothing here names anything of a particular corpus.
+Used by the answer features (rag/features.py) and answer choice (rag/answer.py); nothing here names anything of a
+particular corpus.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def missing_share(info: QuestionInfo, term_set, raw: str | tuple[str, ...]) -> f
     return max(shares.values(), default=0.0)
 
 
-_SETTING = re.compile(r"\b(?:in|outside|across|among|within|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_SETTING = re.compile(r"\b(?:outside|across|among|within|throughout|inside)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _required(info: QuestionInfo) -> list[str]:
@@ -78,8 +79,8 @@ def _required(info: QuestionInfo) -> list[str]:
 
 
 def _set_in(question: str, entity: str) -> bool:
-    at = question.find(entity)
-    return at > 0 and _SETTING.search(question[:at]) is not None
+    """True when the question names the entity as where it is set ("outside X", "among X")."""
+    return any(_SETTING.search(question[:m.start()]) for m in re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
 
 
 def all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
@@ -212,4 +213,5 @@ def _has_version(version: str, raw: str) -> bool:
 
 @lru_cache(maxsize=32768)
 def terms_of(text: str) -> frozenset[str]:
+    """A text's content terms as a set (cached: the same sentences are read for many questions)."""
     return frozenset(terms(text)) if text else frozenset()

@@ -81,28 +81,34 @@ def _cjk_value(numeral: str) -> int:
 _HOW_MANY = re.compile(r"(?i)\bhow many\s+((?:[a-z][a-z'-]*\s+){0,2}[a-z][a-z'-]*)")
 _AUX = re.compile(r"(?i)\s+(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should|in|on|at|for|of|"
                   r"to|from|by|with|per|a|an|the)\b.*$")
-_CJK_COUNTED = re.compile(r"(?:多少|几)(分钟|小时|秒钟?|天|周|个月|年)")  # units of time: what is counted
-_CJK_MEASURED = re.compile(r"(?:(?<![从到为是达])多少|(?<![第哪从到为是达])几)([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
+_CJK_COUNTED = re.compile(r"(?:(?<![从到为是达])多少|(?<![第哪从到为是达这乎])几)(分钟|小时|秒钟?|天|周|个月|年)")  # time units
+_CJK_HOW_MANY = re.compile(r"(?<![从到为是达])多少([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
+_CJK_FEW = re.compile(r"(?<![第哪从到为是达这乎])几([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
+_CJK_MONEY = re.compile(r"[钱元币]")
 
 
 def counted(question: str) -> list[str]:
-    """What a count question counts: the words after "how many" up to its verb, names left out ("how many daily
-    Acme users did ..." -> "daily users"), or the measure word after 多少/几 ("多少分钟" -> "分钟"); [] when it asks no count."""
+    """What a count question counts: the words after "how many" up to its verb, names left out ("how many daily Acme
+    users did ..." -> "daily users"), the unit after 多少/几 ("多少分钟"), or the noun after it ("多少名员工" -> 员工)."""
     m = _HOW_MANY.search(question)
     if m:  # names are checked as entities, not as what is counted
         return [w for w in _AUX.sub("", " " + m.group(1)).split() if not w[0].isupper()]
     m = _CJK_COUNTED.search(question)
     if m:
         return [m.group(1)]
-    m = _CJK_MEASURED.search(question)  # "多少灵感值", "多少名员工", "几张参考图": the noun after the measure word
-    if not m or not m.group(2):
+    m = _CJK_HOW_MANY.search(question) or _CJK_FEW.search(question)
+    noun = m.group(2).lstrip("万亿千百") if m else ""
+    if not noun:
         return []  # a bare measure word ("多少次") is said many ways ("20 updates"): nothing to hold it to
-    first = chinese_cut(m.group(2))[0][:2]  # "用户注册" counts 用户
-    return [] if first.startswith("钱") else [first]
+    first = chinese_cut(noun)[0]
+    return [] if _CJK_MONEY.search(first) else [first[:2]]  # "用户注册" counts 用户; "多少人民币" asks an amount
 
 
-_CJK_NUMERAL = re.compile(r"\d[\d,.]*%?|[一二两三四五六七八九十百千万亿几数]+")
-_TOKEN = re.compile(r"\d[\d,.]*%?|[A-Za-z][A-Za-z'’]*|[^\sA-Za-z\d]")
+# Chinese figures: digits, or a run of numeral characters that reads as a number (two or more, or one before a
+# measure word or unit), not a numeral inside a word (统一, 第一, 这一)
+_CJK_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*%?|(?<![第这统唯])(?:[一二两三四五六七八九十百千万亿]{2,}|"
+                          r"[一二两三四五六七八九十](?=[秒分个天周年月张段次倍名位家款条万亿千百]))")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z][A-Za-z'’]*|[^\sA-Za-z\d]")
 _SCALE = frozenset(["hundred", "thousand", "million", "billion", "trillion", "dozen", "hundreds", "thousands",
                     "millions", "billions", "dozens"])
 _NUMBER_WORDS = frozenset(_WORDS) | _SCALE
@@ -110,20 +116,18 @@ _COMPARING = frozenset(["more", "fewer", "less"])
 
 
 def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int = 6, cjk_after: int = 4) -> str:
-    """What a text's numbers count: the words right after each number ("5 million registered users", "ten dollars",
-    "5秒"), or, when none follow it ("... put its users at 2.4 million."), the content words before it. A counted
-    word is thus bound to a figure, not to a price or another figure in the same sentence ("ten dollars a month
-    for more credits" counts dollars)."""
+    """The words a text's figures count: those right after a figure ("5 million users"), else those before it."""
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
     for i, tok in enumerate(tokens):
-        if not _is_number(tok) or (i and _is_number(tokens[i - 1])):
-            continue  # "3 million": one figure
+        if not _is_number(tok) or (i and _is_number(tokens[i - 1])) or _YEAR_LIKE.fullmatch(tok):
+            continue  # "3 million" is one figure; a year counts nothing
         j = i + 1
-        while j < len(tokens) and (tokens[j].lower() in _SCALE or tokens[j] in ("-", "%")):
-            j += 1
+        while j < len(tokens) and (tokens[j].lower() in _SCALE or tokens[j] == "-" or tokens[j].lower() == "of"
+                                   and tokens[j - 1].lower() in _SCALE):
+            j += 1  # "hundreds of millions of users", "16-second clips"
         unit: list[str] = []
-        while j < len(tokens) and len(unit) < unit_words:
+        while j < len(tokens) and len(unit) < unit_words and not tok.endswith("%"):  # a share counts nothing after
             if tokens[j].lower() in _COMPARING or unit and tokens[j].lower() in ("and", "or") and j + 1 < len(
                     tokens) and _content(tokens[j + 1]):
                 j += 1  # "15,000 developers and businesses", "67 times more followers": what is counted follows
@@ -135,7 +139,7 @@ def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int
         if unit:
             parts += unit
             continue
-        before = [t for t in tokens[:i] if t[0].isalpha() and t.lower() not in STOPWORDS and t.lower() not in _SCALE]
+        before = [t for t in tokens[:i] if _content(t) and t.lower() not in _SCALE]
         parts += before[-reach:]
     if has_cjk(text):  # Chinese puts the counted noun before or after a figure: a few characters each side
         for m in _CJK_NUMERAL.finditer(text):
@@ -143,8 +147,12 @@ def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int
     return " ".join(p for p in parts if p.strip())
 
 
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+
+
 def _content(token: str) -> bool:
-    return token[0].isalpha() and token.lower() not in STOPWORDS
+    """A Latin content word (not a stop word, a number or punctuation)."""
+    return token[:1].isascii() and token[:1].isalpha() and token.lower() not in STOPWORDS
 
 
 def _is_number(token: str) -> bool:

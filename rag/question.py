@@ -53,8 +53,7 @@ _PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
 _ORG_WORDS = frozenset(["academy", "art", "arts", "university", "institute", "college", "school", "conference", "times", "tower", "business", "group", "inc", "ltd", "llc", "company", "corporation", "corp", "market", "platform", "assistant", "model", "models", "studio", "studios", "lab", "labs", "center", "centre", "design", "news", "report", "awards", "award", "competition", "festival", "team", "ecosystem", "foundation", "bank", "capital", "ventures", "fund", "agency", "association", "council", "ministry", "bureau", "department", "office", "press", "journal", "magazine", "review", "daily", "weekly", "technology", "technologies", "tech", "media", "cloud", "engine", "app", "apps", "store", "video", "ai", "china", "chinese"])
 _META = [  # (what the question asks of a document's metadata, English pattern, Chinese pattern)
     ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
-               r"byline|written by|reporter)\b|\bwho (reviewed|covered|tested)\b.* for [A-Z]",
-     r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
+               r"byline|written by|reporter)\b", r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
     ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
                   r"released|come out|came out|appear|appeared)\b.*\b(article|piece|report|post|story|document|"
                   r"profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|"
@@ -66,8 +65,8 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
               r"document|profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b.*\b(title|"
               r"headline|titled|called)\b", r"(标题|题目|题为|名为)"),
 ]
-# "Who reviewed X for <Publication>?": the byline of a piece a publication ran
-_BYLINE = re.compile(r"(?i:\bwho (reviewed|covered|tested)\b).* for [A-Z]")
+# "Who reviewed X for <Publication>?": the byline of a piece a publication ran (a name ends the question)
+_BYLINE = re.compile(r"(?i:\bwho (reviewed|tested)\b).* for (?:the )?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*\?$")
 _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
                         r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 # A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
@@ -88,10 +87,12 @@ def _is_person(phrase: str) -> bool:
 def meta_kind(question: str) -> str | None:
     """'author', 'published' or 'title' when a question asks about a document's metadata, else None."""
     chinese = has_cjk(question)
+    if _BYLINE.search(question.strip()):
+        return "author"
     for kind, english, cjk in _META:
         if re.search(english, question, re.IGNORECASE) or (chinese and re.search(cjk, question)):
-            if kind == "author" and not _DOC_WORDS.search(question) and not _BYLINE.search(question) and not \
-                    re.search(r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.IGNORECASE):
+            if kind == "author" and not _DOC_WORDS.search(question) and not re.search(
+                    r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.IGNORECASE):
                 continue
             return kind
     return None
@@ -254,13 +255,14 @@ _DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|Aug
 
 
 # Words that state a price ("costs 100 credits", "100 credits per clip", "消耗20灵感值"): general pricing vocabulary
-_PRICING = re.compile(r"\b(cost|costs|costing|charges?|charged|charging|price[sd]?|pricing|pay|pays|paying|fees?|per|"
-                      r"spend|spends)\b|消耗|收费|价格|售价|定价|费用|花费|每", re.IGNORECASE)
+_PRICING = re.compile(r"\b(cost|costs|costing|charges?|charged|charging|price[sd]?|pricing|pay|pays|paying|fees?)\b|"
+                      r"消耗|收费|价格|售价|定价|费用|花费", re.IGNORECASE)
 
 
-def _priced(text: str, match: re.Match, reach: int = 30) -> bool:
-    """True when a number is stated as a price: a pricing word within `reach` characters of it."""
-    return _PRICING.search(text[max(0, match.start() - reach):match.end() + reach]) is not None
+def _priced(text: str, match: re.Match, reach: int = 30, reach_cjk: int = 12) -> bool:
+    """True when a number is stated as a price: a pricing word within a few words of it."""
+    near = reach_cjk if has_cjk(text) else reach
+    return _PRICING.search(text[max(0, match.start() - near):match.end() + near]) is not None
 
 
 def _is_quantity(text: str, match: re.Match) -> bool:

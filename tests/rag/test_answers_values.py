@@ -29,7 +29,7 @@ date: 2025-03-01
 
 星云AI的挑战同样明显。第一，视频质量仍然落后于对手；第二，用户留存率不高；第三，海外知名度很低。
 
-与2.0版相比，星云AI的2.1版在高清模式下便宜了不少，这也是不少创作者改用新版本的原因。
+与2.0版相比，星云AI的2.1版在高清模式下便宜了不少，渲染速度也达到了秒级。
 """,
     "lumen.md": """---
 title: Lumen Clips opens to everyone
@@ -84,11 +84,10 @@ def test_a_count_question_is_answered_only_by_a_figure_of_what_it_counts(sources
 
 def test_a_chinese_count_of_seconds_needs_a_number_of_seconds(sources):
     answer = sources.ask("星云AI的2.1版单段视频最长能生成多少秒？")
-    assert not answer.answered, answer.answer  # the 2.1 sentence compares prices and states no seconds
+    assert not answer.answered, answer.answer  # the 2.1 sentence says 秒 (秒级) but gives no number of seconds
 
 
 def test_a_place_the_question_is_set_in_need_not_be_named_by_the_answer(sources):
     answer = sources.ask("What is Lumen Clips called outside China?")  # the answer does not name China
     assert answer.answered and "Lumina" in answer.answer, answer.answer
-    assert not sources.ask("What is Orca Video called outside China?").answered  # the asked name is still required
-
+    assert not sources.ask("What is Stellar AI called outside China?").answered  # the asked name is still required

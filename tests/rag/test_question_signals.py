@@ -244,6 +244,9 @@ def test_words_next_to_numbers_bind_a_counted_noun_to_its_figure():
     assert "users" in near_numbers("Orla had attracted more than 5 million users since launch.")
     assert "用户" in near_numbers("星河的月活跃用户约为1160万。")
     assert "秒" in near_numbers("标准模式生成一段5秒的视频。")
+    assert "users" in near_numbers("Orla has hundreds of millions of users.")
+    assert near_numbers("In 2024 users grew fast.") == ""  # a year counts nothing
+    assert "秒" not in near_numbers("星河的渲染速度统一为秒级。")  # 一 inside 统一 is not a figure
     assert "秒" not in near_numbers("与2.0版相比，2.1的高品质模式便宜了不少，渲染速度也达到了秒级。")
 
 
@@ -254,8 +257,8 @@ def test_a_price_in_credits_must_be_stated_as_a_price():
     assert answer_type_matches(info, "A five-second clip on the top tier costs 100 credits.")
     assert answer_type_matches(info, "云图顶级档位生成一段视频消耗100积分。")
     # a count of users is not a price, though the sentence mentions paying further on
-    assert not answer_type_matches(info, "Orla has hundreds of millions of weekly users, and bundling it into a "
-                                         "subscription many of them already pay for widens its reach.")
+    users = "Orla has hundreds of millions of weekly users, and bundling it into a subscription many of them pay for"
+    assert not answer_type_matches(info, users + " widens its reach.")
 
 
 def test_who_reviewed_a_thing_for_a_publication_asks_for_a_byline():
@@ -263,5 +266,7 @@ def test_who_reviewed_a_thing_for_a_publication_asks_for_a_byline():
 
     assert meta_kind("Who reviewed Orla for Frame Weekly?") == "author"
     assert meta_kind("Who tested Orla 2.0 for The Loom Ledger?") == "author"
-    for question in ("Who reviewed the budget?", "Who tested the model for safety?", "Who reviewed it for me?"):
+    not_bylines = ("Who reviewed the budget?", "Who tested the model for safety?", "Who reviewed it for me?",
+                   "Who reviewed the report for me?", "Who tested Orla for China's regulators?")
+    for question in not_bylines:
         assert meta_kind(question) is None, question
