@@ -186,12 +186,12 @@ class ExtractiveAnswerer:
         return _fit([best, fuller], self.params.max_chars + 150) if fuller is not None else [best]
 
     def complete(self, info: QuestionInfo, view: IndexView, chosen: list[Scored]) -> list[Scored]:
-        """A single quoted sentence runs on: through a counted enumeration it opens, for a list question, else
-        through the sentence after it in the same paragraph when both fit (what a sentence introduces, the reason
-        or detail, often comes next)."""
+        """A single quoted sentence runs on: through a counted enumeration it opens (its items are often split
+        into sentences), else through the sentence after it in the same paragraph when both fit (what a sentence
+        introduces, the reason or detail, often comes next)."""
         if len(chosen) != 1:
             return chosen
-        if "list" in info.kinds and _STARTS_LIST.search(chosen[0].sentence.text):
+        if _STARTS_LIST.search(chosen[0].sentence.text) and ("list" in info.kinds or self._continues_list(view, chosen[0])):
             return self._complete_list(view, chosen[0])
         if "list" in info.kinds and (after := self._next(view, chosen[0])) is not None and _STARTS_LIST.match(
                 after.text) and after.end - chosen[0].start <= self.params.max_chars:
@@ -203,6 +203,11 @@ class ExtractiveAnswerer:
         if nxt is None or nxt.end - best.start > self.params.max_chars or asks(nxt.text):
             return chosen
         return [replace(best, end=nxt.end)]
+
+    def _continues_list(self, view: IndexView, best: Scored) -> bool:
+        """True when the sentence after a chosen one continues the enumeration it opens ("一是…；" then "二是…；")."""
+        nxt = self._next(view, best)
+        return nxt is not None and _CONTINUES_LIST.match(nxt.text) is not None
 
     @staticmethod
     def _next(view: IndexView, best: Scored) -> Span | None:

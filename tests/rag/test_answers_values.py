@@ -30,6 +30,8 @@ date: 2025-03-01
 星云AI的挑战同样明显。第一，视频质量仍然落后于对手；第二，用户留存率不高；第三，海外知名度很低。
 
 与2.0版相比，星云AI的2.1版在高清模式下便宜了不少，渲染速度也达到了秒级。
+
+在发布会上，星云团队负责人李明介绍说，星云AI的用户大致可以分为三类：一是自媒体和短视频创作者，用它制作特效镜头和创意短片；二是广告和电商从业者，用它批量生成商品展示视频；三是影视和动画团队，把它当作分镜预演和概念设计工具。他表示，专业创作者贡献了最高的付费比例。
 """,
     "lumen.md": """---
 title: Lumen Clips opens to everyone
@@ -91,3 +93,9 @@ def test_a_place_the_question_is_set_in_need_not_be_named_by_the_answer(sources)
     answer = sources.ask("What is Lumen Clips called outside China?")  # the answer does not name China
     assert answer.answered and "Lumina" in answer.answer, answer.answer
     assert not sources.ask("What is Stellar AI called outside China?").answered  # the asked name is still required
+
+
+def test_an_answer_inside_an_enumeration_its_sentence_opens_is_quoted_through_the_items(sources):
+    answer = sources.ask("据李明介绍，影视和动画团队用星云AI做什么？")  # the best sentence opens the list
+    assert answer.answered and "分镜预演" in answer.answer, answer.answer
+
