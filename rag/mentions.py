@@ -78,9 +78,11 @@ def _required(info: QuestionInfo) -> list[str]:
     return core or list(info.entities)
 
 
+@lru_cache(maxsize=4096)
 def _set_in(question: str, entity: str) -> bool:
     """True when the question names the entity as where it is set ("outside X", "among X")."""
-    return any(_SETTING.search(question[:m.start()]) for m in re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
+    found = re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question)
+    return any(_SETTING.search(question[:m.start()]) for m in found)
 
 
 def all_missing(info: QuestionInfo, term_set, raw: str) -> bool:
