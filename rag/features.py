@@ -103,7 +103,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     # Names may come from what precedes (the sentence before, the section, the title), never from what follows;
     # and not at all when the sentence names someone else.
     context_terms, context_text = borrowable(info, ev, own)
-    other = rival(info, ev.text, own)
+    other = rival(info, ev.text, own, ev.source_names)
     matches = answer_type_matches(info, ev.text)
     soft = ctx.extra.get("soft", {}).get(ev.key)
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
@@ -129,7 +129,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "focus_near": float(bool(matches) and focused(info, ev.text, ctx.focus)),
         # A sentence that names someone else may still take the asked name from the sentence just before it
         # ("it was renamed ..."), not from further away.
-        "entity_missing": missing_share(info, own | terms_of(ev.before), f"{ev.text} {ev.before}") if other
+        "entity_missing": missing_share(info, own | terms_of(ev.before) | terms_of(ev.source_names),
+                                        f"{ev.text} {ev.before} {ev.source_names}") if other
         else missing_share(info, context_terms, context_text),
         "entity_missing_sentence": missing_share(info, own, ev.text),
         "entity_missing_doc": missing_share(info, window | ev.doc_terms, (window_text, ev.doc_text)),

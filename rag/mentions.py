@@ -73,9 +73,21 @@ _SETTING = re.compile(r"\b(?:outside|across|among|within|throughout|inside)\s+(?
 
 def _required(info: QuestionInfo) -> list[str]:
     """The entities an answer must name: not the places a question sets itself in ("outside China", "among
-    Chinese AI providers") when it names something else too."""
-    core = [e for e in info.entities if not _set_in(info.text, e)]
+    Chinese AI providers") nor names in an apposition describing another ("X, the counterpart of Y") when it
+    names something else too."""
+    core = [e for e in info.entities if not _set_in(info.text, e) and not _describes(info.text, e)]
     return core or list(info.entities)
+
+
+_APPOSITION = re.compile(r"\w,\s+(?:the|a|an)\s+[^,;:?]*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _describes(question: str, entity: str) -> bool:
+    """True when the question names the entity only inside an apposition describing what comes before it
+    ("Who runs Acme, the Chinese counterpart of Foo?": Chinese and Foo describe Acme)."""
+    found = list(re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
+    return bool(found) and all(_APPOSITION.search(question[:m.start()]) for m in found)
 
 
 @lru_cache(maxsize=4096)
@@ -99,7 +111,8 @@ def _share_missing(info: QuestionInfo, entity: str, term_set, raw: str | tuple[s
     return len(wanted - set(term_set)) / len(wanted) if wanted else 0.0
 
 
-_NAME = re.compile(r"(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
+# (Not a word opening a sentence inside the text: "Here" in "X is here. Here is what it costs".)
+_NAME = re.compile(r"(?<![.!?]\s)(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
 _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
 
 
@@ -154,9 +167,11 @@ def _expose_opening_name(text: str, doc_text: str) -> str:
     return text
 
 
-def rival(info: QuestionInfo, text: str, own: frozenset[str]) -> bool:
-    """The sentence lacks an asked entity but names something else: it is about someone else."""
-    if all(any(mentions(f, own, text) for f in info.forms(e)) for e in _required(info)):
+def rival(info: QuestionInfo, text: str, own: frozenset[str], source: str = "") -> bool:
+    """The sentence lacks an asked entity but names something else: it is about someone else. An entity its
+    document's source names (the publication or author of "according to X") counts as present."""
+    lent, texts = (own | terms_of(source), (text, source)) if source else (own, (text,))
+    if all(any(mentions(f, lent, texts) for f in info.forms(e)) for e in _required(info)):
         return False
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
     return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked

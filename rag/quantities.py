@@ -157,3 +157,26 @@ def _content(token: str) -> bool:
 
 def _is_number(token: str) -> bool:
     return token[0].isdigit() or token.lower() in _NUMBER_WORDS
+
+
+# The period a price or amount is given per: "$20 a month", "annual plan", "月费", "包年". (Not "quarter": a
+# quarter is a reporting period, checked with the other periods.)
+_RATE_EN = re.compile(r"(?i)\b(?:per|a|an|each|every)\s+(year|month|week|day)\b|\b(annual(?:ly)?|yearly|monthly)\b|"
+                      r"/\s?(yr|year|mo|month)\b")
+_RATE_ZH = (("year", re.compile(r"每年|年费|包年|按年|年付|一年|全年|年度会员|年卡")),
+            ("month", re.compile(r"每月|每个月|月费|包月|单月|按月|月付|一个月|月卡|月度会员")),
+            ("week", re.compile(r"每周|周卡")), ("day", re.compile(r"每天|每日|日卡")))
+_RATE_WORD = {"annual": "year", "annually": "year", "yearly": "year", "monthly": "month", "yr": "year",
+              "mo": "month"}
+
+
+@lru_cache(maxsize=8192)
+def rates(text: str) -> frozenset[str]:
+    """The periods a text gives amounts per ("per year", "a month", "monthly", "月费", "包年"): year, month, week or
+    day."""
+    found = set()
+    for m in _RATE_EN.finditer(text):
+        word = (m.group(1) or m.group(2) or m.group(3)).lower()
+        found.add(_RATE_WORD.get(word, word))
+    found |= {period for period, pattern in _RATE_ZH if pattern.search(text)}
+    return frozenset(found)

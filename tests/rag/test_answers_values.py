@@ -42,6 +42,12 @@ New users get a monthly allowance of free credits, and paid plans start at about
 By the end of its first month, Lumen Clips said it had more than 3 million registered users.
 Lumen Clips is sold abroad under the name Lumina, with the same models behind it.
 """,
+    "orbit.md": """---
+title: What Orbit Studio costs
+date: 2025-05-12
+---
+Orbit Studio's basic plan costs 12 dollars a month and includes 200 clips.
+""",
 }
 
 
@@ -99,3 +105,9 @@ def test_an_answer_inside_an_enumeration_its_sentence_opens_is_quoted_through_th
     answer = sources.ask("据李明介绍，影视和动画团队用星云AI做什么？")  # the best sentence opens the list
     assert answer.answered and "分镜预演" in answer.answer, answer.answer
 
+
+
+def test_a_price_per_year_is_not_answered_with_a_price_per_month(sources):
+    answer = sources.ask("How much does Orbit Studio's basic plan cost per month?")
+    assert answer.answered and "12 dollars a month" in answer.answer, answer.answer
+    assert not sources.ask("How much does Orbit Studio's basic plan cost per year?").answered

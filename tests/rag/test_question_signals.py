@@ -270,3 +270,41 @@ def test_who_reviewed_a_thing_for_a_publication_asks_for_a_byline():
                    "Who reviewed the report for me?", "Who tested Orla for China's regulators?")
     for question in not_bylines:
         assert meta_kind(question) is None, question
+
+
+def test_the_source_of_a_document_keeps_a_sentence_from_counting_as_about_someone_else():
+    from rag.mentions import rival, terms_of
+    info = analyse("Why had Tessel led the charts, according to The Loom Ledger?", Glossary({}))
+    text = "Before this, Weft's models lagged behind Tessel in motion quality."
+    assert rival(info, text, terms_of(text))  # Loom Ledger is not in the sentence, Weft is
+    assert not rival(info, text, terms_of(text), "Ada Reyes; The Loom Ledger")  # the document is the Ledger's
+
+
+def test_a_word_opening_a_sentence_inside_a_text_is_not_a_name():
+    from rag.mentions import rival, terms_of
+    info = analyse("What does Tessel Pro give you?", Glossary({}))
+    title = "Tessel is finally here. Here is what you get"
+    assert not rival(info, title, terms_of(title))
+    assert rival(info, "Tessel is here, and Weft is not", terms_of("Tessel is here, and Weft is not"))
+
+
+def test_names_in_an_apposition_describe_and_need_not_be_named():
+    from rag.mentions import all_missing, missing_share, terms_of
+    info = analyse("Who is in charge of Tessel, the Chinese counterpart of Weft?", Glossary({}))
+    text = "Ada Reyes moved to lead Tessel and its AI products."
+    assert missing_share(info, terms_of(text), text) == 0.0
+    other = "Ada Reyes moved to lead Weft and its AI products."
+    assert all_missing(info, terms_of(other), other)  # the described name is still required
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Plus plan costs $20 a month.", {"month"}),
+    ("An annual plan brings the cost down.", {"year"}),
+    ("Billed yearly, it is $96 (or $10/mo).", {"year", "month"}),
+    ("黄金会员的月费为66元。", {"month"}),
+    ("连续包年则更便宜。", {"year"}),
+    ("The basic plan costs 69 yuan.", set()),
+])
+def test_the_period_a_price_is_given_per(text, expected):
+    from rag.quantities import rates
+    assert rates(text) == expected
