@@ -69,8 +69,19 @@ class SentenceSearch:
         lexical_query = glossary.expand(question)
         # The multilingual model reads every question as asked: it finds Chinese passages for English
         # questions and the reverse.
-        candidates = self.retriever.candidates(view, dense_query, lexical_query, question)
+        candidates = self.retriever.candidates(view, dense_query, lexical_query, question, self._translated(info))
         return Found(question, info, view, self.scorer.score(info, view, candidates), top_k)
+
+
+    def _translated(self, info: QuestionInfo) -> list[str] | None:
+        """The question's words in the other language, through the dictionary: English stems for a Chinese
+        question, Chinese words for an English one (None without a dictionary)."""
+        lexicon = self.scorer.lexicon
+        if lexicon is None:
+            return None
+        if info.chinese:
+            return sorted(lexicon.as_english(info.text))
+        return list(dict.fromkeys(word for stem in info.terms for word in lexicon.chinese(stem)))
 
 
 class Extractive:

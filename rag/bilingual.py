@@ -33,6 +33,7 @@ class Lexicon:
         self._english = english
         self._single = single or {}
         self._cuts: dict[str, tuple[str, ...]] = {}
+        self._chinese: dict[str, tuple[str, ...]] | None = None  # built on first use
 
     @classmethod
     def from_lines(cls, lines) -> Lexicon:
@@ -70,6 +71,18 @@ class Lexicon:
         except (ModuleNotFoundError, FileNotFoundError) as exc:
             raise ConfigError(f"the Chinese-English dictionary is missing ({exc}); reinstall reelqa: "
                               "pip install -c constraints.txt -e .") from None
+
+    def chinese(self, stem: str, most: int = 12) -> tuple[str, ...]:
+        """The Chinese words (two or more characters) whose glosses say an English stem; none for a stem that
+        many words gloss (a common word says too little to search by)."""
+        if self._chinese is None:
+            inverse: dict[str, list[str]] = {}
+            for word, stems in self._english.items():
+                if len(word) > 1:
+                    for one in stems:
+                        inverse.setdefault(one, []).append(word)
+            self._chinese = {k: tuple(v) for k, v in inverse.items() if len(v) <= most}
+        return self._chinese.get(stem, ())
 
     def english(self, word: str) -> tuple[str, ...]:
         """The English stems a Chinese word translates to; an unknown word is cut into the longest known words."""

@@ -103,7 +103,11 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(position, BM25 score) of the k best texts for the query."""
-        query_terms = [t for t in terms(query) if t in self._vocab]
+        return self.search_terms(terms(query), k)
+
+    def search_terms(self, query_terms: list[str], k: int) -> list[tuple[int, float]]:
+        """(position, BM25 score) of the k best texts for terms already normalized (a translated question's)."""
+        query_terms = [t for t in query_terms if t in self._vocab]
         if not query_terms or not self.size:
             return []
         docs, scores = self._bm25.retrieve([query_terms], k=min(k, self.size), show_progress=False)

@@ -59,6 +59,7 @@ def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool
         count += "dense" in rankings and (dense_reads_chinese or not chinese)
         count += "bm25" in rankings and chinese == question_cjk
         count += "multilingual" in rankings
+        count += "translated" in rankings and chinese != question_cjk
         return max(count, 1)
 
     share = {True: readers(True), False: readers(False)}
@@ -124,6 +125,8 @@ class Candidate:
     dense_rank: int | None = None
     multilingual_rank: int | None = None
     bm25_rank: int | None = None
+    translated: float = 0.0  # BM25 of the question's words translated into the sentence's language
+    translated_rank: int | None = None
     fused_rank: int = 0  # 0-based position in the retrieval order (the list `candidates` returns)
     neighbour_of: int | None = None  # pos of the fused candidate this one sits next to, when it joined that way
     date: str = ""  # the document's date (ISO YYYY-MM-DD when known)
@@ -265,7 +268,7 @@ class HybridRetriever:
         self.dense_reads_chinese = dense_reads_chinese
 
     def candidates(self, view: IndexView, dense_query: str, lexical_query: str,
-                   multilingual_query: str | None = None) -> list[Candidate]:
+                   multilingual_query: str | None = None, translated: list[str] | None = None) -> list[Candidate]:
         """Sentences ranked best first by reciprocal rank fusion (see `fuse` and `make_room`), each with every
         retriever's score and rank; sentences that joined only as neighbours come last.
 
@@ -278,6 +281,10 @@ class HybridRetriever:
         if multilingual_query and self.multilingual is not None and view.has_multilingual:
             mvec = self.multilingual.embed([multilingual_query])[0]
             rankings["multilingual"] = self._dense(view, "sentences_ml", mvec)
+        if translated:  # the question's words in the other language find what no model ranks high
+            question_cjk = has_cjk(lexical_query)
+            rankings["translated"] = [(pos, score) for pos, score in view.sentence_lex.search_terms(
+                translated, 2 * self.depth) if view.sentence_cjk[pos] != question_cjk][:self.depth]
         for name, ranking in rankings.items():
             for rank, (pos, score) in enumerate(ranking):
                 cand = found.setdefault(pos, self._new(view, pos))

@@ -63,11 +63,25 @@ def test_candidates_carry_each_retrievers_score_and_zero_based_rank(retriever, v
     best_bm25 = by_pos[ranked["bm25"][0][1]]
     assert best_bm25.bm25 == max(c.bm25 for c in candidates) > 0
     for cand in candidates:
-        if cand.dense_rank is None and cand.multilingual_rank is None and cand.bm25_rank is None:
+        if all(getattr(cand, f"{name}_rank") is None for name in ("dense", "multilingual", "bm25", "translated")):
             assert cand.neighbour_of is not None and cand.rrf == 0.0  # joined as a neighbour only
         span = view.sentences[cand.pos]
         assert (cand.date, cand.section) == (span.date, span.section)
     assert [c.fused_rank for c in candidates] == list(range(len(candidates)))
+
+
+def test_a_question_translated_through_the_dictionary_ranks_the_other_languages_sentences(retriever, view):
+    from tests.conftest import shared_lexicon
+    lexicon = shared_lexicon()
+    question = "快手的广告收入是多少？"
+    english = sorted(lexicon.as_english(question))
+    assert {"advertis", "revenu"} <= set(english)
+    candidates = retriever.candidates(view, question, question, question, english)
+    ranked = sorted((c.translated_rank, c.pos) for c in candidates if c.translated_rank is not None)
+    assert [r for r, _ in ranked] == list(range(len(ranked))) and ranked
+    assert not any(view.sentence_cjk[pos] for _, pos in ranked)  # only English sentences: the question is Chinese
+    assert any("advertising" in view.sentences[pos].text for _, pos in ranked[:5]), [view.sentences[p].text for _, p in ranked[:5]]
+    assert lexicon.chinese("watermark") == ("水印",) and lexicon.chinese("the") == ()
 
 
 def test_headings_bylines_and_datelines_are_never_candidate_sentences(view):
