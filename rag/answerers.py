@@ -72,7 +72,6 @@ class SentenceSearch:
         candidates = self.retriever.candidates(view, dense_query, lexical_query, question, self._translated(info))
         return Found(question, info, view, self.scorer.score(info, view, candidates), top_k)
 
-
     def _translated(self, info: QuestionInfo) -> list[str] | None:
         """The question's words in the other language, through the dictionary: English stems for a Chinese
         question, Chinese words for an English one (None without a dictionary)."""

@@ -161,10 +161,11 @@ def _is_number(token: str) -> bool:
 
 # The period a price or amount is given per: "$20 a month", "annual plan", "月费", "包年". (Not "quarter": a
 # quarter is a reporting period, checked with the other periods.)
-_RATE_EN = re.compile(r"(?i)\b(?:per|a|an|each|every)\s+(year|month|week|day)\b|\b(annual(?:ly)?|yearly|monthly)\b|"
+_RATE_EN = re.compile(r"(?i)\b(?:per|a|an|each|every)\s+(year|month|week|day)\b(?!\s+(?:earlier|ago|before|later|after))|"
+                      r"\b(annual(?:ly)?|yearly|monthly)\b|"
                       r"/\s?(yr|year|mo|month)\b")
-_RATE_ZH = (("year", re.compile(r"每年|年费|包年|按年|年付|一年|全年|年度会员|年卡")),
-            ("month", re.compile(r"每月|每个月|月费|包月|单月|按月|月付|一个月|月卡|月度会员")),
+_RATE_ZH = (("year", re.compile(r"每年|年费|包年|按年|年付|全年|年度会员|年卡")),  # not 一年: "上线一年" is how long
+            ("month", re.compile(r"每月|每个月|月费|包月|单月|按月|月付|月卡|月度会员")),
             ("week", re.compile(r"每周|周卡")), ("day", re.compile(r"每天|每日|日卡")))
 _RATE_WORD = {"annual": "year", "annually": "year", "yearly": "year", "monthly": "month", "yr": "year",
               "mo": "month"}

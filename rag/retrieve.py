@@ -29,7 +29,8 @@ def fuse(rankings: dict[str, list[int]], cjk: Sequence[bool], question_cjk: bool
          cross_weight: float = CROSS_WEIGHT) -> dict[int, float]:
     """Reciprocal-rank fusion that gives each language of a mixed corpus a fair hearing.
 
-    `rankings` maps a retriever ("dense", "bm25", "multilingual") to sentence positions, best first; `cjk[pos]`
+    `rankings` maps a retriever ("dense", "bm25", "multilingual", "translated": BM25 of the question's words in
+    the other language, over that language's sentences only) to sentence positions, best first; `cjk[pos]`
     says whether a sentence is Chinese. The multilingual ranking is read per language (a sentence's rank among
     the sentences of its own language), because a multilingual model prefers the question's language and would
     otherwise bury the other language's best passage. A sentence's fused score is the mean of its reciprocal

@@ -308,3 +308,9 @@ def test_names_in_an_apposition_describe_and_need_not_be_named():
 def test_the_period_a_price_is_given_per(text, expected):
     from rag.quantities import rates
     assert rates(text) == expected
+
+
+def test_how_long_ago_is_not_a_rate():
+    from rag.quantities import rates
+    assert rates("Revenue rose 11% from a year earlier, and the app has been live for 一年.") == frozenset()
+    assert rates("上线一年以来，价格为66元。") == frozenset()
