@@ -117,14 +117,17 @@ _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April
 
 
 def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:
-    """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title,
-    stopping at the nearest one that is about someone else (a title can't lend a name past a rival)."""
+    """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title.
+    A sentence before that is about someone else lends nothing (its section and title still may); a section or
+    title about someone else stops the search (a title can't lend a name past a rival heading)."""
     found, text = own, ev.text
     for part in (ev.before, ev.section, ev.title):
         if not part:
             continue
         part_terms = terms_of(part)
         if rival(info, _expose_opening_name(part, ev.doc_text), part_terms):
+            if part is ev.before:
+                continue  # "Its maker restricted uploads. Every video carries a mark.": the title still lends
             break
         if part is not ev.before and any(mentions(f, part_terms, part) and not _dominant(f, ev.doc_text)
                                          for e in info.entities for f in info.forms(e)):

@@ -314,3 +314,15 @@ def test_how_long_ago_is_not_a_rate():
     from rag.quantities import rates
     assert rates("Revenue rose 11% from a year earlier, and the app has been live for 一年.") == frozenset()
     assert rates("上线一年以来，价格为66元。") == frozenset()
+
+
+def test_a_sentence_before_about_someone_else_does_not_stop_the_title_lending():
+    from rag.features import Evidence
+    from rag.mentions import borrowable, terms_of
+    info = analyse("What mark does every Tessel video carry?", Glossary({}))
+    before = "Its maker, Loomly, placed limits on uploads of real people."
+    text = "Every video carries a visible watermark."
+    doc = f"Tessel is here. {before} {text} Users of Tessel like it. Tessel costs $5."
+    ev = Evidence(key=0, doc_id="d", text=text, before=before, title="Tessel is finally here", doc_text=doc)
+    found, _ = borrowable(info, ev, terms_of(text))
+    assert "tessel" in found and "loomly" not in found
