@@ -107,18 +107,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     matches = answer_type_matches(info, ev.text)
     soft = ctx.extra.get("soft", {}).get(ev.key)
     ranks = [ev.dense_rank, ev.bm25_rank] + ([ev.multilingual_rank] if ev.multilingual is not None else [])
-    asked = periods.periods(info.text, periods.doc_year(ev.date))
-    # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
-    dated = periods.doc_period(ev.date)
-    mentioned = periods.anchored(periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
-                                 or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
-    hit, clash = periods.match(asked, mentioned)
-    if info.kinds & {"number", "money"} and periods.whole_year_for_part(asked, mentioned):
-        clash = True  # "revenue in Q2 2024" asked, the year's revenue told
-    if asked and not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
-        hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
-    elif asked and not mentioned and periods.superseded(asked, dated):
-        clash = True  # a sentence naming no period speaks of its document's time, later than the asked period
+    hit, clash = period_signals(info, ev)
     values = {
         "dense": ev.dense, "multilingual": ev.multilingual or 0.0,
         "sim_gap": ctx.best_sim - _sim(ev),
@@ -147,6 +136,29 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         "doc_votes": ctx.doc_votes.get(ev.doc_id, 0.0),
     }
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
+
+
+def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
+    """(the asked period is the sentence's, another period is the sentence's instead) for one candidate."""
+    asked = periods.periods(info.text, periods.doc_year(ev.date))
+    if not asked:
+        return False, False
+    # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
+    dated = periods.doc_period(ev.date)
+    near = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
+    mentioned = periods.anchored(near or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
+    hit, clash = periods.match(asked, mentioned)
+    if not near and clash and dated is not None and any(a.kind == "month" and a.contains(dated) for a in asked):
+        # "what X said in November 2024": only the title names a period (the quarter reported), and a document
+        # dated in the asked month speaks for that month
+        hit, clash = True, False
+    if info.kinds & {"number", "money"} and periods.whole_year_for_part(asked, mentioned):
+        clash = True  # "revenue in Q2 2024" asked, the year's revenue told
+    if not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
+        hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
+    elif not mentioned and periods.superseded(asked, dated):
+        clash = True  # a sentence naming no period speaks of its document's time, later than the asked period
+    return hit, clash
 
 
 def bilingual_covers(ctx: QuestionContext, evidence: list[Evidence], lexicon: Lexicon) -> dict[int, tuple[float, float]]:

@@ -326,3 +326,15 @@ def test_a_sentence_before_about_someone_else_does_not_stop_the_title_lending():
     ev = Evidence(key=0, doc_id="d", text=text, before=before, title="Tessel is finally here", doc_text=doc)
     found, _ = borrowable(info, ev, terms_of(text))
     assert "tessel" in found and "loomly" not in found
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What monthly revenue had Tessel passed, according to its chief in November 2024?", (True, False)),
+    ("What monthly revenue did Tessel pass in the fourth quarter of 2024?", (False, True)),
+])
+def test_a_document_dated_in_the_asked_month_speaks_for_it_when_only_its_title_names_a_period(question, expected):
+    from rag.features import Evidence, period_signals
+    text = "The chief said monthly revenue had passed RMB 10 million."
+    ev = Evidence(key=0, doc_id="d", text=text, title="Loomly's third quarter: a first look at Tessel",
+                  date="2024-11-21", doc_text=text)
+    assert period_signals(analyse(question, Glossary({})), ev) == expected
