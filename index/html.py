@@ -103,13 +103,13 @@ _TITLE_TAG = re.compile(r"<title[^>]*>([^<]+)</title>", re.IGNORECASE)
 
 def _publisher(html: str, title: str, extracted: str) -> str:
     """The site or publication: `og:site_name`, else what the `<title>` adds after the article's title
-    ("Headline | Site"), else the extractor's guess unless it is the title again or a bare domain."""
+    ("Headline | Site", "标题_频道_网站"), else the extractor's guess unless it is the title again or a bare domain."""
     named = _SITE_NAME.search(html)
     if named:
         return _clean(unescape(named.group(1)))
     tag = _TITLE_TAG.search(html)
     if tag and title:
-        parts = [_clean(p) for p in re.split(r"\s+[|–—·-]\s+", unescape(tag.group(1)))]
+        parts = [_clean(p) for p in re.split(r"\s+[|–—·-]\s+|\s*_\s*", unescape(tag.group(1)))]
         if len(parts) >= 2 and _same(parts[0], title) and 0 < len(parts[-1]) <= 60:
             return parts[-1]
     guess = _clean(extracted)

@@ -28,7 +28,8 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
             dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
             fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
-            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta)))
+            doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta),
+            publisher=publication(meta)))
     return out
 
 

@@ -56,6 +56,7 @@ class Evidence:
     doc_terms: frozenset[str] = frozenset()
     doc_text: str = ""
     source_names: str = ""  # who published or wrote the document ("according to X" names the source, not a subject)
+    publisher: str = ""  # the site or publication, when known
 
 
 @dataclass

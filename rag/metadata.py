@@ -1,4 +1,4 @@
-"""Answers about a document itself (its author, title, publication date), taken from its metadata."""
+"""Answers about a document itself (its author, publisher, title, publication date), taken from its metadata."""
 from __future__ import annotations
 
 import re
@@ -37,6 +37,12 @@ def metadata_answer(info: QuestionInfo, scored: list[Scored]) -> Scored | None:
         span = _marked(ev, "dateline") or _dateline(ev.doc_text, ev.date) or \
             _line_with(ev.doc_text, [title]) or _marked(ev, "byline")  # no dateline: the title names the piece
         note = f"{title or 'The document'} was published on {ev.date}."
+    elif info.meta == "publisher":
+        if not ev.publisher:
+            return None
+        # a line naming the publisher ("Source: ..."), else the title line: the cited piece is the one it published
+        span = _line_with(ev.doc_text, [ev.publisher]) or _marked(ev, "heading") or _line_with(ev.doc_text, [title])
+        note = f"{title or 'The document'} was published by {ev.publisher}" + (f" on {ev.date}." if ev.date else ".")
     elif info.meta == "title":
         if not title:
             return None
@@ -49,7 +55,8 @@ def metadata_answer(info: QuestionInfo, scored: list[Scored]) -> Scored | None:
 
 
 META_WORDS = frozenset(terms("""who wrote written writer author authors byline article piece report story post
-document profile review title titled headline called published publication date when day""")) | {"publish"}
+document profile review title titled headline called published publication date when day outlet site website
+publisher newspaper magazine ran""")) | {"publish"}
 
 
 def _document(info: QuestionInfo, scored: list[Scored], depth: int = 30) -> Scored:

@@ -52,6 +52,17 @@ _TITLE = re.compile(r"(?<![A-Za-z])['\"“‘][^'\"”’\n]{3,100}?[,.]?['\"”
 _PERSON = re.compile(r"(?<![\w'’])(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*)+")
 _ORG_WORDS = frozenset(["academy", "art", "arts", "university", "institute", "college", "school", "conference", "times", "tower", "business", "group", "inc", "ltd", "llc", "company", "corporation", "corp", "market", "platform", "assistant", "model", "models", "studio", "studios", "lab", "labs", "center", "centre", "design", "news", "report", "awards", "award", "competition", "festival", "team", "ecosystem", "foundation", "bank", "capital", "ventures", "fund", "agency", "association", "council", "ministry", "bureau", "department", "office", "press", "journal", "magazine", "review", "daily", "weekly", "technology", "technologies", "tech", "media", "cloud", "engine", "app", "apps", "store", "video", "ai", "china", "chinese"])
 _META = [  # (what the question asks of a document's metadata, English pattern, Chinese pattern)
+    # "Which outlet ran the review?", "这篇文章是哪家媒体发表的？" (a site, blog or platform only of a piece: "which site
+    # offers X" asks about the world)
+    ("publisher", r"\b(which|what)\s+(publication|outlet|media outlet|news outlet|newspaper|magazine|journal|"
+                  r"newsletter|publisher)\b.*\b(publish|published|ran|run|carried|printed|reported|posted|covered|"
+                  r"wrote|written|article|piece|report|story|post|review|profile|interview|write-up|column)\b|\b(which|what)\s+(site|website|blog|news site|media)\b.*\b(article|"
+                  r"piece|report|story|post|review|profile|interview|write-up|column|analysis)\b|\b(article|piece|"
+                  r"report|story|post|review|profile|interview|write-up|column|analysis)\b.*\b(publisher|published by|"
+                  r"which (site|website|blog|media))\b|\bwho published\b.*\b(article|piece|report|story|post|review|"
+                  r"profile|interview|write-up|column|analysis)\b",
+     r"(哪家|哪个|哪一家|什么)(媒体|报纸|杂志|刊物|出版社|新闻网站)|(文章|报道|评测|稿件|这篇|本文).*(哪家|哪个|哪一家|什么)"
+     r"(网站|网|公众号|平台|博客)|(文章|报道|评测|稿件|这篇|本文).*(来源|出处|来自哪|出自哪)"),
     ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
                r"byline|written by|reporter)\b", r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
     ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
@@ -85,7 +96,7 @@ def _is_person(phrase: str) -> bool:
 
 
 def meta_kind(question: str) -> str | None:
-    """'author', 'published' or 'title' when a question asks about a document's metadata, else None."""
+    """'author', 'publisher', 'published' or 'title' when a question asks about a document's metadata, else None."""
     chinese = has_cjk(question)
     if _BYLINE.search(question.strip()):
         return "author"

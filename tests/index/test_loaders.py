@@ -225,6 +225,15 @@ def test_html_publisher_from_what_the_title_tag_adds(tmp_path):
     assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == "Ledger Weekly"
 
 
+def test_html_publisher_from_an_underscored_chinese_title_tag(tmp_path):
+    page = ("<html><head><title>云图用户翻倍_科技频道_织锦网</title></head><body><article>"
+            "<h1>云图用户翻倍</h1><p>云图团队周一表示，付费用户比去年同期增长了一倍。</p>"
+            "<p>公司没有披露本季度收入，但分析师预计今年仍将保持较快增长。</p>"
+            "</article></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == "织锦网"
+
+
 def test_front_matter_publisher(tmp_path):
     (tmp_path / "a.md").write_text("---\ntitle: T\npublisher: Ledger Weekly\n---\nSome text here.\n", encoding="utf-8")
     assert load_document(tmp_path / "a.md", tmp_path).meta.publisher == "Ledger Weekly"

@@ -119,6 +119,12 @@ def test_authorship_comes_from_metadata_and_cites_the_byline(unseen):
     assert answer.citations[0].quote == "By Tom Reyes"
 
 
+def test_the_publisher_comes_from_metadata(unseen):
+    answer = unseen.ask("Which publication ran the review of the camera app?")
+    assert answer.answered and "The Shutter Ledger" in answer.answer
+    assert answer.citations[0].doc_id.startswith("kestrel-review")
+
+
 def test_publication_date_comes_from_metadata(unseen):
     answer = unseen.ask("When was the article on Orbit Labs' second-quarter results published?")
     assert answer.answered and "2024-08-20" in answer.answer
