@@ -76,8 +76,16 @@ def _blocks(body) -> list[str]:
             rows = [" | ".join(_clean(_text(cell)) for cell in row.iter("cell")) for row in element.iter("row")]
             out.append("\n".join(row for row in rows if row.strip(" |")))
         else:
-            out.append("\n".join(_clean(line) for line in _text(element).split("\n")))
+            out.append("\n".join(_clean(line) for line in _text(element).split("\n")
+                                  if not _BOILERPLATE.match(_clean(line))))
     return [block.strip() for block in out if block.strip(" \n#-|")]
+
+
+# Page furniture the extractor may keep at the end of an article: disclaimers, copyright and sharing lines, editor
+# credits, newsletter prompts. They are never what a question asks about.
+_BOILERPLATE = re.compile(r"(免责声明|版权声明|特别声明|责任编辑|分享到|扫一扫|关注我们|(?i:disclaimer\s*[:：]|"
+                          r"copyright\s*(?:©|\(c\)|\d{4})|©|all rights reserved|share this (?:article|story|page)|"
+                          r"sign up for our|subscribe to our))")
 
 
 def _text(element) -> str:

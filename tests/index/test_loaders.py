@@ -237,3 +237,15 @@ def test_html_publisher_from_an_underscored_chinese_title_tag(tmp_path):
 def test_front_matter_publisher(tmp_path):
     (tmp_path / "a.md").write_text("---\ntitle: T\npublisher: Ledger Weekly\n---\nSome text here.\n", encoding="utf-8")
     assert load_document(tmp_path / "a.md", tmp_path).meta.publisher == "Ledger Weekly"
+
+
+def test_html_disclaimers_editor_credits_and_copyright_lines_are_dropped(tmp_path):
+    page = ("<html><head><title>云图用户翻倍</title></head><body><div class='article'>"
+            "<h1>云图用户翻倍</h1><p>云图团队周一表示，付费用户比去年同期增长了一倍。<br/>"
+            "公司没有披露本季度收入，但分析师预计今年仍将保持较快增长。<br/>责任编辑：李四<br/>"
+            "免责声明：本文仅代表作者个人观点，与本网无关，请读者仅作参考，并请自行核实相关内容。<br/>"
+            "Copyright © 2025 织锦网 All rights reserved.</p></div></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    text = load_document(tmp_path / "news.html", tmp_path).text
+    assert "付费用户比去年同期增长了一倍" in text and "分析师预计" in text
+    assert "免责声明" not in text and "责任编辑" not in text and "Copyright" not in text
