@@ -116,6 +116,11 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<=[\s(“\"'‘])[A-Z][\w’'-]*[A-Za-z0-9]")
 _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I"])
 
 
+# A pronoun (or "the company", 该/其) that takes its referent from the sentence before.
+_ANAPHOR = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the company|the firm|the startup)\b|它|她|(?<!其)他|"
+                      r"其(?![中他实次余])|该(?:公司|模型|产品|应用|平台|工具)", re.IGNORECASE)
+
+
 def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:
     """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title.
     A sentence before that is about someone else lends nothing (its section and title still may); a section or
@@ -126,12 +131,13 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
             continue
         part_terms = terms_of(part)
         if rival(info, _expose_opening_name(part, ev.doc_text), part_terms):
-            if part is ev.before:
+            if part is ev.before and not _ANAPHOR.search(ev.text):
                 continue  # "Its maker restricted uploads. Every video carries a mark.": the title still lends
-            break
-        if part is not ev.before and any(mentions(f, part_terms, part) and not _dominant(f, ev.doc_text)
-                                         for e in info.entities for f in info.forms(e)):
-            break  # a heading or title lends a name only when the document is mostly about it
+            break  # "Foo launched Bar. It costs $5.": "it" is the one the sentence before named
+        if part is not ev.before and any(
+                any(mentions(f, part_terms, part) for f in forms) and not any(_dominant(f, ev.doc_text) for f in forms)
+                for forms in (info.forms(e) for e in info.entities)):
+            break  # a heading or title lends a name only when the document is mostly about it (in any of its forms)
         found, text = found | part_terms, f"{text} {part}"
     if ev.source_names:
         found, text = found | terms_of(ev.source_names), f"{text} {ev.source_names}"

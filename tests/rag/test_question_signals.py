@@ -326,6 +326,10 @@ def test_a_sentence_before_about_someone_else_does_not_stop_the_title_lending():
     ev = Evidence(key=0, doc_id="d", text=text, before=before, title="Tessel is finally here", doc_text=doc)
     found, _ = borrowable(info, ev, terms_of(text))
     assert "tessel" in found and "loomly" not in found
+    pronoun = "It carries a visible watermark."  # "it" is what the sentence before named: nothing is lent
+    ev = Evidence(key=0, doc_id="d", text=pronoun, before=before, title="Tessel is finally here", doc_text=doc)
+    found, _ = borrowable(info, ev, terms_of(pronoun))
+    assert "tessel" not in found
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -338,3 +342,15 @@ def test_a_document_dated_in_the_asked_month_speaks_for_it_when_only_its_title_n
     ev = Evidence(key=0, doc_id="d", text=text, title="Loomly's third quarter: a first look at Tessel",
                   date="2024-11-21", doc_text=text)
     assert period_signals(analyse(question, Glossary({})), ev) == expected
+
+
+def test_a_title_lends_a_name_the_document_is_about_whichever_of_its_forms_the_question_used():
+    from rag.features import Evidence
+    from rag.mentions import borrowable, terms_of
+    info = analyse("What does Keling's lip sync feature cost?", Glossary({"Keling": ["Kling", "可灵"]}))
+    text = "The feature costs 5 credits per clip."
+    doc = f"Kling adds lip sync. Users of Kling can now sync lips. {text} Fans of Kling like it."
+    ev = Evidence(key=0, doc_id="d", text=text, title="Kling adds lip sync", section="Kling adds lip sync",
+                  doc_text=doc)
+    found, _ = borrowable(info, ev, terms_of(text))
+    assert "kling" in found
