@@ -194,8 +194,44 @@ def _pdf_text(path: Path, source: str) -> tuple[str, dict[str, Any]]:
         raise DocumentError(source, f"is not a readable PDF ({type(exc).__name__})", "re-export it") from None
     if re.search(r"\.(docx?|pptx?|pdf|odt|tex)$|^untitled$|^microsoft word", meta["title"], re.IGNORECASE):
         meta["title"] = ""  # a file name, not a title
-    text = "\n\n".join(_unwrap(p.strip()) for p in pages if p.strip())
+    text = _join_pages([_unwrap(p) for p in _without_running_lines([p.strip() for p in pages if p.strip()])])
     return text, {k: v for k, v in meta.items() if v}
+
+
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|"
+                          r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?", re.IGNORECASE)
+
+
+def _without_running_lines(pages: list[str], edge: int = 2) -> list[str]:
+    """Pages without their running headers and footers: a line among a page's first or last `edge` lines that
+    recurs (digits aside) at the edge of at least half the pages (two at least), or that is only a page number."""
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip().lower())
+
+    split = [[ln for ln in page.split("\n") if ln.strip()] for page in pages]
+    seen: dict[str, int] = {}
+    for lines in split:
+        for k in {key(ln) for ln in lines[:edge] + lines[-edge:]}:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items() if len(pages) >= 2 and n >= max(2, (len(pages) + 1) // 2)}
+    out = []
+    for lines in split:
+        kept = [ln for i, ln in enumerate(lines) if not (
+            (i < edge or i >= len(lines) - edge) and (key(ln) in running or _PAGE_NUMBER.fullmatch(ln.strip())))]
+        out.append("\n".join(kept))
+    return [page for page in out if page.strip()]
+
+
+def _join_pages(pages: list[str], wide: int = 60) -> str:
+    """Pages as paragraphs; a sentence running over a page break is joined back (as `_unwrap` joins lines)."""
+    text = ""
+    for page in pages:
+        last = text.rsplit("\n", 1)[-1]
+        continues = last and not re.search(r"[.!?:;。！？：；]['\"”’)）]*$", last) and (
+            len(last) >= wide or page[:1].islower() or (has_cjk(last[-1]) and has_cjk(page[:1])))
+        text = text + ("" if has_cjk(last[-1:]) and has_cjk(page[:1]) else " ") + page if continues else (
+            f"{text}\n\n{page}" if text else page)
+    return text
 
 
 def _unwrap(page: str, wide: int = 60) -> str:

@@ -249,3 +249,36 @@ def test_html_disclaimers_editor_credits_and_copyright_lines_are_dropped(tmp_pat
     text = load_document(tmp_path / "news.html", tmp_path).text
     assert "付费用户比去年同期增长了一倍" in text and "分析师预计" in text
     assert "免责声明" not in text and "责任编辑" not in text and "Copyright" not in text
+
+
+def test_pdf_running_headers_footers_and_page_breaks(tmp_path):
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def header(self):
+            self.set_font("Helvetica", "", 9)
+            self.cell(0, 6, "Northwind Review | Market notes", new_x="LMARGIN", new_y="NEXT")
+
+        def footer(self):
+            self.set_y(-15)
+            self.set_font("Helvetica", "", 9)
+            self.cell(0, 6, f"Page {self.page_no()} of 3")
+
+    pdf = Report(format="A4")
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    filler = "Tessel kept shipping small updates to its video model through the spring and summer months. "
+    for _ in range(9):
+        pdf.multi_cell(0, 6, filler * 4, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.multi_cell(0, 6, "The quarterly report says that " + "paying users of the Tessel app grew steadily, " * 12
+                   + "reaching 2 million by June.", new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Loomly, its rival, did not disclose user numbers.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "report.pdf"))
+    text = load_document(tmp_path / "report.pdf", tmp_path).text
+    assert "Northwind Review" not in text and "Page 1 of 3" not in text and "Page 2" not in text
+    sentence = "The quarterly report says that " + "paying users of the Tessel app grew steadily, " * 12
+    assert sentence + "reaching 2 million by June." in text  # one sentence, though it ran over a page break
+    assert "Loomly, its rival, did not disclose user numbers." in text
