@@ -75,8 +75,21 @@ def _required(info: QuestionInfo) -> list[str]:
     """The entities an answer must name: not the places a question sets itself in ("outside China", "among
     Chinese AI providers") nor names in an apposition describing another ("X, the counterpart of Y") when it
     names something else too."""
-    core = [e for e in info.entities if not _set_in(info.text, e) and not _describes(info.text, e)]
+    core = [e for e in info.entities if not _set_in(info.text, e) and not _describes(info.text, e)
+            and not _names_document(info.text, e)]
     return core or list(info.entities)
+
+
+_DOCUMENT_NOUN = re.compile(r"(?:\s+[a-z][\w-]*){0,2}\s+(?:article|report|piece|review|profile|write-up|story|post|"
+                            r"column|analysis|interview|note|writer|reviewer|author|reporter)s?\b")
+
+
+@lru_cache(maxsize=4096)
+def _names_document(question: str, entity: str) -> bool:
+    """True when every mention of the entity describes a document or its writer ("according to the Acme 2.0
+    article", "the Acme anniversary piece", "the Daily Brief writer"): the sentence need not name it."""
+    found = list(re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
+    return bool(found) and all(_DOCUMENT_NOUN.match(question, m.end()) for m in found)
 
 
 _APPOSITION = re.compile(r"\w,\s+(?:the|a|an)\s+[^,;:?]*$", re.IGNORECASE)

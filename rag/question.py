@@ -78,6 +78,7 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
 ]
 # "Who reviewed X for <Publication>?": the byline of a piece a publication ran (a name ends the question)
 _BYLINE = re.compile(r"(?i:\bwho (reviewed|tested)\b).* for (?:the )?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*\?$")
+_ASKS_IDENTITY = re.compile(r"\b(who|whom|whose|name[sd]?|which|byline)\b", re.IGNORECASE)
 _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
                         r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 # A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
@@ -105,6 +106,8 @@ def meta_kind(question: str) -> str | None:
             if kind == "author" and not _DOC_WORDS.search(question) and not re.search(
                     r"\bwho (wrote|authored|penned)\b|作者|谁写", question, re.IGNORECASE):
                 continue
+            if kind == "author" and not chinese and not _ASKS_IDENTITY.search(question):
+                continue  # "Does the Brief's writer think ...?" asks the writer's view, not who wrote it
             return kind
     return None
 

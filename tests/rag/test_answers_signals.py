@@ -67,6 +67,8 @@ def test_latest_questions_in_both_languages():
     ("这篇关于价格的文章是哪家媒体发表的？", "publisher"),
     ("这篇评测来自哪个网站？", "publisher"),
     ("Which site offers the app for free?", None),
+    ("Does the Daily Brief writer think the app will win?", None),
+    ("What does the writer of the review think of the app?", None),
     ("What magazine did the founder read?", None),
     ("应用在哪个平台上线？", None),
     ("数据来源是哪家机构？", None),

@@ -354,3 +354,13 @@ def test_a_title_lends_a_name_the_document_is_about_whichever_of_its_forms_the_q
                   doc_text=doc)
     found, _ = borrowable(info, ev, terms_of(text))
     assert "kling" in found
+
+
+@pytest.mark.parametrize("question, required", [
+    ("According to the Tessel Master article, when did Loomly open Weft to everyone?", ["Loomly", "Weft"]),
+    ("What does the Loom Ledger writer think of Weft?", ["Weft"]),
+    ("According to the Tessel anniversary article, which Tessel version added 4K?", ["Tessel", "4K"]),
+])
+def test_a_name_describing_the_document_or_its_writer_need_not_be_in_the_answer(question, required):
+    from rag.mentions import _required
+    assert _required(analyse(question, Glossary({}))) == required
