@@ -59,6 +59,11 @@ def test_a_chinese_clause_is_not_a_subject_name():
     assert chinese_subject("中国海藻养殖主要集中在哪些省份？") == ""
 
 
+def test_a_chinese_question_opening_with_where_or_to_whom_names_a_setting_not_a_subject():
+    assert chinese_subject("在印尼和菲律宾让海藻绝收的病和什么有关？") == ""
+    assert chinese_subject("对外开放的模型有哪些？") == ""
+
+
 def test_numbers_a_question_qualifies_with_must_be_in_the_passage():
     from rag import quantities
 
