@@ -78,7 +78,34 @@ def classify_lines(doc: LoadedDocument) -> list[Line]:
                 lines[-1] = Line(lines[-1].start, lines[-1].end, HEADING)  # setext underline
             continue
         lines.append(Line(start, end, kind))
-    return lines
+    return _unwrapped(doc.text, lines)
+
+
+_ENDS_SENTENCE = re.compile(r"""[.!?。！？；;:：]["'”’」』)）]*$""")
+
+
+def _unwrapped(text: str, lines: list[Line], wide: int = 50) -> list[Line]:
+    """Body lines joined where a paragraph was hard-wrapped: the next line follows with no blank line between, the
+    line has no sentence end, and it is long or the next goes on in lower case (or in Chinese); not list items,
+    headings or table rows. The joined line keeps its line breaks: offsets stay the file's own."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == BODY and line.kind == BODY and _continues(text, prev, line, wide):
+            out[-1] = Line(prev.start, line.end, BODY)
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(text: str, prev: Line, line: Line, wide: int) -> bool:
+    before, after = text[prev.start:prev.end], text[line.start:line.end]
+    last_line = before.rsplit("\n", 1)[-1]
+    if text[prev.end:line.start].count("\n") != 1 or _ENDS_SENTENCE.search(before):
+        return False
+    if _LIST_ITEM.match(after) or "|" in after or _LIST_ITEM.match(last_line):
+        return False
+    return len(last_line) >= wide or after[:1].islower() or (has_cjk(before[-1]) and has_cjk(after[:1]))
 
 
 def _kind(text: str, following: str, title: str, is_last: bool) -> str:
@@ -132,7 +159,7 @@ def sentence_units(doc: LoadedDocument, token_offsets: TokenOffsets, max_tokens:
             continue
         marker = _LIST_ITEM.match(doc.text, line.start, line.end)  # a quote never starts with "- " or "1. "
         first = marker.end() if marker and marker.end() < line.end else line.start
-        for start, end in sentence_spans(doc.text, first, line.end):
+        for start, end in sentence_spans(doc.text, first, line.end, wrapped="\n" in doc.text[first:line.end]):
             units += _fit(doc.text, start, end, token_offsets, max_tokens, section)
     return units
 

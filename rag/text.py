@@ -13,6 +13,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _END = re.compile(r"""[.!?]["'”’)\]]*(?=\s+["'“‘(\[「『]?[A-Z0-9""" + _CJK + r"""])"""
                   r"""|[。！？；!?]*[。！？；][。！？；!?]*["'”’」』）)\]》]*"""
                   r"""|\n+""")
+_END_WRAPPED = re.compile(_END.pattern.rsplit("|", 1)[0])  # the same ends, without the line break
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|vs|etc|Inc|Ltd|Co|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
                      r"Oct|Nov|Dec|e\.g|i\.e|U\.S|U\.K)\.$)|(?:\b[A-Z]\.$)")
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*%?|[A-Za-z][A-Za-z0-9'’\-]*|[" + _CJK + r"]+")
@@ -23,11 +24,12 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences in text[start:end], whitespace trimmed."""
+def sentence_spans(text: str, start: int = 0, end: int | None = None, wrapped: bool = False) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences in text[start:end], whitespace trimmed; `wrapped`: a line break inside
+    is a hard wrap, not an end."""
     end = len(text) if end is None else end
     spans, cursor = [], start
-    for match in _END.finditer(text, start, end):
+    for match in (_END_WRAPPED if wrapped else _END).finditer(text, start, end):
         piece_end = match.end() if match.group().strip() else match.start()
         if _ABBREV.search(text[cursor:piece_end]) and match.group().strip():
             continue

@@ -63,3 +63,21 @@ def test_sentence_spans_are_trimmed_ordered_and_inside_the_text(text):
         assert previous_end <= start < end <= len(text)
         assert text[start:end] == text[start:end].strip()
         previous_end = end
+
+
+def test_a_hard_wrapped_paragraph_gives_whole_sentences_with_exact_offsets(embedder):
+    text = ("# Weft's contest\n\n"
+            "Unlike the small prizes of earlier student events, the first prize for the Weft\n"
+            "Creator Contest is now a cash prize of 100,000 yuan. The winner, Ivo Brandt, is an\n"
+            "independent developer.\n\n"
+            "- a list item without a full stop\n"
+            "- another item\n\n"
+            "Short line\n"
+            "Another paragraph starts here.\n")
+    units = [u for u in sentence_units(_doc(text), embedder.token_offsets, 200) if u.kind == "body"]
+    said = [text[u.start:u.end] for u in units]
+    assert said[0] == ("Unlike the small prizes of earlier student events, the first prize for the Weft\n"
+                       "Creator Contest is now a cash prize of 100,000 yuan.")
+    assert said[1] == "The winner, Ivo Brandt, is an\nindependent developer."
+    assert "a list item without a full stop" in said and "another item" in said  # list items stay apart
+    assert "Another paragraph starts here." in said  # a short line does not run on into the next

@@ -45,7 +45,19 @@ and more news every week.</p></aside>
 </body></html>
 """
 
-DOCS = {"yuntu-release.html": ZH_PAGE, "tessel-lipsync.html": EN_PAGE}
+CONTEST = """---
+title: Weft's creator contest draws young developers
+date: 2025-02-10
+---
+Weft held its first creator contest in Hangzhou this winter, and most entrants were university students.
+Unlike the small prizes of earlier student events, the first prize for the Weft Creator Contest is now a cash prize
+of 100,000 yuan.
+
+The winner, Ivo Brandt, is not a student but an independent developer who built a video storyboard tool.
+His entry lets a user turn a film scene into a shot list in a few minutes.
+"""
+
+DOCS = {"yuntu-release.html": ZH_PAGE, "tessel-lipsync.html": EN_PAGE, "weft-contest.md": CONTEST}
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +106,8 @@ def test_quotes_are_the_served_texts_own_spans(pages):
         for citation in citations:
             _, text = pages.document(citation.doc_id)
             assert text[citation.start:citation.end] == citation.quote
+
+
+def test_a_paragraph_opening_with_the_winner_continues_the_one_before(pages):
+    answer = pages.ask("Who won the Weft Creator Contest?")
+    assert answer.answered and "Ivo Brandt" in answer.answer, answer.answer
