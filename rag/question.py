@@ -272,7 +272,7 @@ _DAY_OF_MONTH = re.compile(r"\b(?:January|February|March|April|May|June|July|Aug
 
 # Words that state a price ("costs 100 credits", "100 credits per clip", "消耗20灵感值"): general pricing vocabulary
 _PRICING = re.compile(r"\b(cost|costs|costing|charges?|charged|charging|price[sd]?|pricing|pay|pays|paying|fees?)\b|"
-                      r"消耗|收费|价格|售价|定价|费用|花费", re.IGNORECASE)
+                      r"消耗|收费|价格|售价|定价|(?<!付)费用(?!户)|花费", re.IGNORECASE)  # 付费用户 holds 费用 but is "paying users"
 
 
 def _priced(text: str, match: re.Match, reach: int = 30, reach_cjk: int = 12) -> bool:

@@ -369,3 +369,10 @@ def test_a_title_lends_a_name_the_document_is_about_whichever_of_its_forms_the_q
 def test_a_name_describing_the_document_or_its_writer_need_not_be_in_the_answer(question, required):
     from rag.mentions import _required
     assert _required(analyse(question, Glossary({}))) == required
+
+
+def test_paying_users_is_not_a_price():
+    from rag.question import answer_type_matches
+    info = analyse("云图的年收入是多少？", Glossary({}))
+    assert answer_type_matches(info, "据介绍，云图累计生成视频超过1.68亿个，付费用户超过120万。") is False
+    assert answer_type_matches(info, "云图去年的收入为5亿元。") is True
