@@ -216,22 +216,18 @@ def test_html_publisher_from_site_name(tmp_path, extra, expected):
     assert load_document(tmp_path / "page.html", tmp_path).meta.publisher == expected
 
 
-def test_html_publisher_from_what_the_title_tag_adds(tmp_path):
-    page = ("<html><head><title>Revenue doubles | Ledger Weekly</title></head><body><article>"
-            "<h1>Revenue doubles</h1><p>The company said on Monday that paying users doubled from a year earlier.</p>"
-            "<p>It did not disclose revenue for the quarter, but analysts expect strong growth this year.</p>"
-            "</article></body></html>")
+@pytest.mark.parametrize("title, headline, paragraphs, expected", [
+    ("Revenue doubles | Ledger Weekly", "Revenue doubles",
+     ["The company said on Monday that paying users doubled from a year earlier.",
+      "It did not disclose revenue for the quarter, but analysts expect strong growth this year."], "Ledger Weekly"),
+    ("云图用户翻倍_科技频道_织锦网", "云图用户翻倍",  # a Chinese title tag separates its channel and site with "_"
+     ["云图团队周一表示，付费用户比去年同期增长了一倍。", "公司没有披露本季度收入，但分析师预计今年仍将保持较快增长。"], "织锦网"),
+])
+def test_html_publisher_from_what_the_title_tag_adds(tmp_path, title, headline, paragraphs, expected):
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = f"<html><head><title>{title}</title></head><body><article><h1>{headline}</h1>{body}</article></body></html>"
     (tmp_path / "news.html").write_text(page, encoding="utf-8")
-    assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == "Ledger Weekly"
-
-
-def test_html_publisher_from_an_underscored_chinese_title_tag(tmp_path):
-    page = ("<html><head><title>云图用户翻倍_科技频道_织锦网</title></head><body><article>"
-            "<h1>云图用户翻倍</h1><p>云图团队周一表示，付费用户比去年同期增长了一倍。</p>"
-            "<p>公司没有披露本季度收入，但分析师预计今年仍将保持较快增长。</p>"
-            "</article></body></html>")
-    (tmp_path / "news.html").write_text(page, encoding="utf-8")
-    assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == "织锦网"
+    assert load_document(tmp_path / "news.html", tmp_path).meta.publisher == expected
 
 
 def test_front_matter_publisher(tmp_path):
