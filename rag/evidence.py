@@ -21,7 +21,7 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
         if span.doc_id not in doc_terms:
             doc_terms[span.doc_id] = _doc_terms(view, span.doc_id)
         before, after = view.neighbour(cand.pos, -1), view.neighbour(cand.pos, 1)
-        if before is None and _REFERS_BACK.match(span.text):  # "The winner, …" opens a paragraph: it continues the last
+        if before is None and _REFERS_BACK.match(span.text):  # "The winner, …" continues the paragraph before
             before = view.neighbour(cand.pos, -1, same_paragraph=False)
         meta = docs.get(span.doc_id, {})
         out.append(Evidence(
@@ -39,7 +39,8 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
 
 # A sentence opening with a pronoun or a definite description in apposition ("The winner, X,") refers back to what
 # came just before.
-_REFERS_BACK = re.compile(r"\s*(?:(?:This|That|These|Those|Its|Their|It|They)\b|The \w+,|该|此|其(?![他中实次余]))")
+_REFERS_BACK = re.compile(r"\s*(?:(?:This|That|These|Those|Its|Their|It|They)\b|The \w+,|该|此|"
+                          r"其(?![他中实次余]))")
 
 
 def document_label(ev: Evidence) -> str:

@@ -130,8 +130,8 @@ _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April
 
 
 # A pronoun (or "the company", 该/其) that takes its referent from the sentence before.
-_ANAPHOR = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the company|the firm|the startup)\b|它|她|(?<!其)他|"
-                      r"其(?![中他实次余])|该(?:公司|模型|产品|应用|平台|工具)", re.IGNORECASE)
+_ANAPHOR = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the company|the firm|the startup)\b|"
+                      r"它|她|(?<!其)他|其(?![中他实次余])|该(?:公司|模型|产品|应用|平台|工具)", re.IGNORECASE)
 
 
 def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:

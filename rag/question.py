@@ -56,8 +56,9 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
     # offers X" asks about the world)
     ("publisher", r"\b(which|what)\s+(publication|outlet|media outlet|news outlet|newspaper|magazine|journal|"
                   r"newsletter|publisher)\b.*\b(publish|published|ran|run|carried|printed|reported|posted|covered|"
-                  r"wrote|written|article|piece|report|story|post|review|profile|interview|write-up|column)\b|\b(which|what)\s+(site|website|blog|news site|media)\b.*\b(article|"
-                  r"piece|report|story|post|review|profile|interview|write-up|column|analysis)\b|\b(article|piece|"
+                  r"wrote|written|article|piece|report|story|post|review|profile|interview|write-up|column)\b|"
+                  r"\b(which|what)\s+(site|website|blog|news site|media)\b.*\b(article|piece|report|story|post|"
+                  r"review|profile|interview|write-up|column|analysis)\b|\b(article|piece|"
                   r"report|story|post|review|profile|interview|write-up|column|analysis)\b.*\b(publisher|published by|"
                   r"which (site|website|blog|media))\b|\bwho published\b.*\b(article|piece|report|story|post|review|"
                   r"profile|interview|write-up|column|analysis)\b",
