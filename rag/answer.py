@@ -81,6 +81,9 @@ class ExtractiveAnswerer:
         unknown = unknown_entity(info, view, [ev.doc_text for ev in evidence if has_cjk(ev.text)])
         scored = [self._scored(info, view, cand, ev, float(p) * (0.0 if unknown else 1.0), row)
                   for cand, ev, p, row in zip(candidates, evidence, probs, rows)]
+        if unknown:  # kept with the rows, so fitting (rag/fit.py) withholds these questions as serving does
+            for s in scored:
+                s.row["unknown_entity"] = 1.0
         units = quantities.counted(info.text) if "number" in info.kinds else []
         if units:  # what a count question counts ("how many credits", "多少分钟") must be what the passage counts
             for s, cover in zip(scored, self._counted_covers(units, view, evidence)):

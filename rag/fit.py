@@ -68,6 +68,8 @@ def answer(params: AnswerParams, sample: Sample, combiner: Combiner) -> Answer:
     """The answer a sample's question gets with the given combiner (no retrieval is repeated)."""
     answerer = ExtractiveAnswerer(params, combiner)
     probs = combiner.confidence(rows_of(sample))
+    if sample.scored and sample.scored[0].row.get("unknown_entity"):
+        probs = np.zeros_like(probs)  # a name no document uses: served answers withhold it whatever the weights
     scored = sorted((replace(s, score=round(float(p), 4)) for s, p in zip(sample.scored, probs)),
                     key=lambda s: -s.score)
     chosen = answerer.complete(sample.info, sample.view, answerer.pick(sample.info, scored))

@@ -240,3 +240,19 @@ def test_a_question_the_text_asks_is_never_an_answer(unseen):
 def test_a_chinese_question_about_a_thing_only_english_documents_name_is_answered(unseen):
     answer = unseen.ask("相机应用的慢动作每秒多少帧？")  # 相机 ~ camera: known in translation, not an unknown name
     assert answer.answered and "240 frames a second" in answer.answer, answer.answer
+
+
+def test_fitting_withholds_unknown_names_as_serving_does(unseen):
+    from rag.answer import AnswerParams
+    from rag.combiner import Combiner
+    from rag.fit import answer, collect
+
+    items = [{"id": "u1", "question": "How many paying users does Zorblax have?", "answerable": False},
+             {"id": "u2", "question": "How much revenue did Nimbus earn in Q3 2024?", "answerable": True,
+              "answer_any": ["200 million"]}]
+    unknown, known = collect(items, unseen)
+    assert unknown.scored and all(s.row.get("unknown_entity") == 1.0 for s in unknown.scored)
+    assert answer(AnswerParams(), known, Combiner.load()).answered
+    for s in known.scored:  # the same rows, had the question named something no document uses
+        s.row["unknown_entity"] = 1.0
+    assert not answer(AnswerParams(), known, Combiner.load()).answered
