@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rag.schemas import Chunk, LoadedDocument
-from rag.text import has_cjk, normalize, sentence_spans, sha256
+from rag.text import has_cjk, normalize, runs_on, sentence_spans, sha256
 
 TokenOffsets = Callable[[str], list[tuple[int, int]]]
 
@@ -81,9 +81,6 @@ def classify_lines(doc: LoadedDocument) -> list[Line]:
     return _unwrapped(doc.text, lines)
 
 
-_ENDS_SENTENCE = re.compile(r"""[.!?。！？；;:：]["'”’」』)）]*$""")
-
-
 def _unwrapped(text: str, lines: list[Line], wide: int = 50) -> list[Line]:
     """Body lines joined where a paragraph was hard-wrapped: the next line follows with no blank line between, the
     line has no sentence end, and it is long or the next goes on in lower case (or in Chinese); not list items,
@@ -99,13 +96,11 @@ def _unwrapped(text: str, lines: list[Line], wide: int = 50) -> list[Line]:
 
 
 def _continues(text: str, prev: Line, line: Line, wide: int) -> bool:
-    before, after = text[prev.start:prev.end], text[line.start:line.end]
-    last_line = before.rsplit("\n", 1)[-1]
-    if text[prev.end:line.start].count("\n") != 1 or _ENDS_SENTENCE.search(before):
-        return False
-    if _LIST_ITEM.match(after) or "|" in after or _LIST_ITEM.match(last_line):
-        return False
-    return len(last_line) >= wide or after[:1].islower() or (has_cjk(before[-1]) and has_cjk(after[:1]))
+    last_line, after = text[prev.start:prev.end].rsplit("\n", 1)[-1], text[line.start:line.end]
+    if text[prev.end:line.start].count("\n") != 1 or _LIST_ITEM.match(after) or "|" in after or _LIST_ITEM.match(
+            last_line):
+        return False  # a blank line between, a list item or a table row
+    return runs_on(last_line, after, wide)
 
 
 def _kind(text: str, following: str, title: str, is_last: bool) -> str:

@@ -15,7 +15,7 @@ import yaml
 from index.html import extract_html
 from rag.errors import DocumentError
 from rag.schemas import DocumentMeta, LoadedDocument
-from rag.text import has_cjk, sha256
+from rag.text import runs_on, sha256, wrap_joiner
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 SIDECAR = ".meta.yaml"
@@ -227,10 +227,10 @@ def _join_pages(pages: list[str], wide: int = 60) -> str:
     text = ""
     for page in pages:
         last = text.rsplit("\n", 1)[-1]
-        continues = last and not re.search(r"[.!?:;。！？：；]['\"”’)）]*$", last) and (
-            len(last) >= wide or page[:1].islower() or (has_cjk(last[-1]) and has_cjk(page[:1])))
-        text = text + ("" if has_cjk(last[-1:]) and has_cjk(page[:1]) else " ") + page if continues else (
-            f"{text}\n\n{page}" if text else page)
+        if runs_on(last, page, wide):
+            text += wrap_joiner(last, page) + page
+        else:
+            text = f"{text}\n\n{page}" if text else page
     return text
 
 
@@ -238,16 +238,15 @@ def _unwrap(page: str, wide: int = 60) -> str:
     """Join the hard-wrapped lines of a PDF page back into paragraphs (headings and short lines stay lines).
 
     A line continues the previous one when that one has no sentence end and either is long (a wrapped line)
-    or the new line starts in lower case.
+    or the new line goes on in lower case or in Chinese (`rag.text.runs_on`).
     """
     out: list[str] = []
     for line in (ln.strip() for ln in page.split("\n")):
         if not line:
             continue
         prev = out[-1] if out else ""
-        if prev and not re.search(r"[.!?:;。！？：；]['\"”’)）]*$", prev) and (len(prev) >= wide or line[0].islower()):
-            joiner = "" if has_cjk(prev[-1]) and has_cjk(line[0]) else " "
-            out[-1] = prev + joiner + line
+        if runs_on(prev, line, wide):
+            out[-1] = prev + wrap_joiner(prev, line) + line
         else:
             out.append(line)
     return "\n".join(out)

@@ -2,11 +2,10 @@
 document facts (title, date, authors, publisher, heading lines, words) and each retriever's rank of it."""
 from __future__ import annotations
 
-import re
-
 from rag.features import Evidence
 from rag.lexical import terms
 from rag.library import publication
+from rag.mentions import REFERS_BACK
 from rag.retrieve import Candidate, IndexView
 
 
@@ -21,7 +20,7 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
         if span.doc_id not in doc_terms:
             doc_terms[span.doc_id] = _doc_terms(view, span.doc_id)
         before, after = view.neighbour(cand.pos, -1), view.neighbour(cand.pos, 1)
-        if before is None and _REFERS_BACK.match(span.text):  # "The winner, …" continues the paragraph before
+        if before is None and REFERS_BACK.match(span.text):  # "The winner, …" continues the paragraph before
             before = view.neighbour(cand.pos, -1, same_paragraph=False)
         meta = docs.get(span.doc_id, {})
         out.append(Evidence(
@@ -35,12 +34,6 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta),
             publisher=publication(meta)))
     return out
-
-
-# A sentence opening with a pronoun or a definite description in apposition ("The winner, X,") refers back to what
-# came just before.
-_REFERS_BACK = re.compile(r"\s*(?:(?:This|That|These|Those|Its|Their|It|They)\b|The \w+,|该|此|"
-                          r"其(?![他中实次余]))")
 
 
 def document_label(ev: Evidence) -> str:

@@ -130,8 +130,13 @@ _CALENDAR = frozenset(m.lower() for m in ["January", "February", "March", "April
 
 
 # A pronoun (or "the company", 该/其) that takes its referent from the sentence before.
-_ANAPHOR = re.compile(r"\b(?:it|its|they|their|them|he|his|she|her|the company|the firm|the startup)\b|"
-                      r"它|她|(?<!其)他|其(?![中他实次余])|该(?:公司|模型|产品|应用|平台|工具)", re.IGNORECASE)
+_PRONOUN, _CJK_PRONOUN = r"it|its|they|their|them|he|his|she|her", r"它|她|(?<!其)他|其(?![中他实次余])"
+_ANAPHOR = re.compile(rf"\b(?:{_PRONOUN}|the company|the firm|the startup)\b|{_CJK_PRONOUN}|"
+                      r"该(?:公司|模型|产品|应用|平台|工具)", re.IGNORECASE)
+# A sentence opening with a pronoun or a definite description in apposition ("The winner, X,") refers back to
+# what came just before, even across a paragraph break.
+REFERS_BACK = re.compile(rf"\s*(?:(?:{_PRONOUN}|this|that|these|those)\b|the \w+,|{_CJK_PRONOUN}|该|此)",
+                         re.IGNORECASE)
 
 
 def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[frozenset[str], str]:

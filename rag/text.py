@@ -39,6 +39,22 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, wrapped: b
     return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
 
 
+_CLOSES_SENTENCE = re.compile(r"""[.!?:;。！？：；]["'”’」』)）]*$""")
+
+
+def runs_on(line: str, following: str, wide: int = 60) -> bool:
+    """True when a hard-wrapped line goes on in the next one: it has no sentence end, and it is long or the next
+    goes on in lower case or in Chinese."""
+    if not line or not following or _CLOSES_SENTENCE.search(line):
+        return False
+    return len(line) >= wide or following[:1].islower() or (has_cjk(line[-1]) and has_cjk(following[:1]))
+
+
+def wrap_joiner(line: str, following: str) -> str:
+    """What joins a wrapped line to the next: nothing between Chinese characters, else a space."""
+    return "" if has_cjk(line[-1:]) and has_cjk(following[:1]) else " "
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
