@@ -146,8 +146,12 @@ def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
         return False, False
     # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
     dated = periods.doc_period(ev.date)
-    near = periods.periods(f"{ev.before} {ev.text} {ev.section}", periods.doc_year(ev.date))
-    mentioned = periods.anchored(near or periods.periods(ev.title, periods.doc_year(ev.date)), dated)
+    year = periods.doc_year(ev.date)
+    around = f"{ev.before} {ev.text} {ev.section}"
+    near, title = periods.periods(around, year), periods.periods(ev.title, year)
+    if near and not periods.periods(periods.without_comparisons(around), year):
+        near = near + title  # "409 million in the quarter, up from 408 million in Q1": the title's quarter too
+    mentioned = periods.anchored(near or title, dated)
     hit, clash = periods.match(asked, mentioned)
     if not near and clash and dated is not None and any(a.kind == "month" and a.contains(dated) for a in asked):
         # "what X said in November 2024": only the title names a period (the quarter reported), and a document

@@ -117,6 +117,17 @@ _SPAN_WORDS = re.compile(r"\b(?:for\s+)?(?:the\s+)?(?:three|six|nine|twelve|3|6|
                          r"H[12]|(?:19|20)\d{2}|" + "|".join(_MONTHS) + r")\b)", re.IGNORECASE)
 
 
+# A clause a figure is compared with ("up from 408 million in Q1 2025", "compared with Q2 2024", "较2024年同期"):
+# the period it names is a reference point, not the one the sentence reports.
+_COMPARISON = re.compile(r"\b(?:compared (?:with|to)|up from|down from|versus|vs\.|relative to|than)\b(?:[^,;.]|\.\d)*|"
+                         r"(?:较|相比于?|相较于?)[^，。；,;]*|与[^，。；,;]{1,20}?相比", re.IGNORECASE)
+
+
+def without_comparisons(text: str) -> str:
+    """The text without the clauses that compare a figure with another period's."""
+    return _COMPARISON.sub(" ", text)
+
+
 def without_periods(text: str) -> str:
     """The text with the periods it names taken out: what is asked, apart from when ("revenue in Q3 2024" ->
     "revenue"); time is matched by the period signals, not as words to cover."""

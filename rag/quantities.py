@@ -92,7 +92,9 @@ def counted(question: str) -> list[str]:
     users did ..." -> "daily users"), the unit after 多少/几 ("多少分钟"), or the noun after it ("多少名员工" -> 员工)."""
     m = _HOW_MANY.search(question)
     if m:  # names are checked as entities, not as what is counted
-        return [w for w in _AUX.sub("", " " + m.group(1)).split() if not w[0].isupper()]
+        words = _AUX.sub("", " " + m.group(1)).split()
+        verb = next((i for i, w in enumerate(words) if i and w.endswith("ed")), len(words))  # "people used"
+        return [w for w in words[:verb] if not w[0].isupper()]
     m = _CJK_COUNTED.search(question)
     if m:
         return [m.group(1)]

@@ -14,6 +14,10 @@ _LATIN_WORDS = re.compile(r"[A-Za-z]+")
 _VOWELS = frozenset("aeiou")
 MIN_LETTERS = 4  # shorter names match too many syllable pairs by chance
 MAX_CHARS = 5  # the longest name (in characters) looked for
+# What a company's name ends with in either script ("生数科技" is 生数 + "technology"): matched without it too.
+_CJK_FIRM = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:有限公司|股份|科技|公司|集团|技术|网络|智能)+$")
+_LATIN_FIRM = re.compile(r"(?<=\w)(?:\s+(?:Technology|Technologies|Tech|Inc|Co|Ltd|Corp|Corporation|Company|Group|"
+                         r"Holdings|Limited)\.?)+$", re.IGNORECASE)
 
 
 def spelled(name: str) -> str:
@@ -69,11 +73,14 @@ def _has_han_run(text: str) -> bool:
 @lru_cache(maxsize=8192)
 def latin_in_chinese(latin_name: str, text: str) -> bool:
     """True when two or more consecutive Chinese characters of the text spell the Latin name in pinyin."""
-    target = spelled(latin_name)
-    if len(target) < MIN_LETTERS or not _has_han_run(text):
+    if not _has_han_run(text):
         return False
     spellings = _pinyin_spellings(text)
-    return target in spellings or not spellings.isdisjoint(_with_a_vowel(target))
+    for name in dict.fromkeys((latin_name, _LATIN_FIRM.sub("", latin_name))):
+        target = spelled(name)
+        if len(target) >= MIN_LETTERS and (target in spellings or not spellings.isdisjoint(_with_a_vowel(target))):
+            return True
+    return False
 
 
 def romanized(chinese_name: str) -> str:
@@ -85,10 +92,10 @@ def romanized(chinese_name: str) -> str:
 @lru_cache(maxsize=8192)
 def chinese_in_latin(chinese_name: str, text: str) -> bool:
     """True when one to three consecutive Latin words of the text spell the Chinese name's pinyin."""
-    target = romanized(chinese_name)
-    if len(target) < MIN_LETTERS:
+    targets = [t for t in {romanized(chinese_name), romanized(_CJK_FIRM.sub("", chinese_name))} if len(t) >= MIN_LETTERS]
+    if not targets:
         return False
-    wanted = {target} | _without_a_vowel(target)
+    wanted = {w for t in targets for w in {t} | _without_a_vowel(t)}
     letters = _letters(text)
     if not any(w in letters for w in wanted):
         return False  # the usual case, decided without splitting the text into words

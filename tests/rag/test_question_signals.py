@@ -220,6 +220,8 @@ def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kin
     ("How many Tessel videos can a subscriber make?", ["videos"]),  # names are entities, not what is counted
     ("用户平均每天使用多少分钟？", ["分钟"]),
     ("特塞尔有多少付费用户？", ["付费"]),  # a measure noun: its first two characters
+    ("How many people used the Tessel app daily in Q2?", ["people"]),  # the verb ends what is counted
+    ("How many registered users does Tessel have?", ["registered", "users"]),
 ])
 def test_what_a_count_question_counts(question, units):
     from rag.quantities import counted
@@ -346,6 +348,24 @@ def test_a_document_dated_in_the_asked_month_speaks_for_it_when_only_its_title_n
     text = "The chief said monthly revenue had passed RMB 10 million."
     ev = Evidence(key=0, doc_id="d", text=text, title="Loomly's third quarter: a first look at Tessel",
                   date="2024-11-21", doc_text=text)
+    assert period_signals(analyse(question, Glossary({})), ev) == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many daily users did Tessel have in the second quarter of 2025?", (True, False)),  # the title's quarter
+    ("How many daily users did Tessel have in the first quarter of 2025?", (True, False)),  # the compared one
+    ("How many daily users did Tessel have in the third quarter of 2024?", (False, True)),
+    ("特塞尔2025年第二季度的日活跃用户是多少？", (True, False)),
+])
+def test_a_period_a_figure_is_compared_with_is_not_the_sentences_own(question, expected):
+    from rag.features import Evidence, period_signals
+    text = "Daily users reached 409.1 million in the quarter, up from 408.0 million in Q1 2025."
+    ev = Evidence(key=0, doc_id="d", text=text, title="Loomly Q2 2025: Tessel grows", date="2025-08-21",
+                  doc_text=text)
+    assert period_signals(analyse(question, Glossary({})), ev) == expected
+    chinese = "日活跃用户为4.09亿，较2025年第一季度的4.08亿略有增长。"
+    ev = Evidence(key=0, doc_id="d", text=chinese, title="Loomly Q2 2025: Tessel grows", date="2025-08-21",
+                  doc_text=chinese)
     assert period_signals(analyse(question, Glossary({})), ev) == expected
 
 

@@ -36,3 +36,13 @@ def test_a_chinese_name_is_found_in_english_text_by_its_pinyin():
 def test_names_too_short_to_be_told_apart_are_never_matched_by_sound():
     assert romanize.spelled("Ke") == "ke"
     assert not romanize.latin_in_chinese("Ke", "可灵")
+
+
+def test_a_company_name_matches_across_scripts_without_its_legal_ending():
+    english = "Yunhai Technology, a Hangzhou start-up, showed its model on Monday."
+    chinese = "开发这款模型的云海科技是一家杭州的创业公司。"
+    assert romanize.chinese_in_latin("云海科技", english)  # 云海 + 科技 ("technology")
+    assert romanize.latin_in_chinese("Yunhai Technology", chinese)
+    assert romanize.latin_in_chinese("Yunhai Group Ltd", "云海在杭州。")
+    assert not romanize.chinese_in_latin("科技公司", english)  # an ending alone is no name
+    assert not romanize.chinese_in_latin("云海科技", "Yunnan Technology is a different firm.")
