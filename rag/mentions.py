@@ -239,6 +239,20 @@ def versions_missing(info: QuestionInfo, raw: str) -> float:
     return float(any(not _has_version(v, raw) for v in info.versions))
 
 
+def other_version(info: QuestionInfo, text: str) -> bool:
+    """True when the sentence itself names another version of an asked versioned name ("Acme 1.0" in a sentence,
+    "Acme 2.0" asked) and not the asked one: it is about that version, whatever its title names."""
+    for version in info.versions:
+        parts = re.match(r"([A-Z][A-Za-z]+)[- ]?(\d+(?:\.\d+)*)$", version)
+        if parts is None or _has_version(version, text):
+            continue
+        name, number = parts.groups()
+        if any(m.group(1) != number for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(name)}[- ]?(\d+(?:\.\d+)*)(?![\d.]?\d)",
+                                                         text, re.IGNORECASE)):
+            return True
+    return False
+
+
 def _has_version(version: str, raw: str) -> bool:
     parts = re.match(r"(?:([A-Za-z]+)[- ]?)?(\d+(?:\.\d+)*[A-Za-z]*)$", version)
     if parts is None:

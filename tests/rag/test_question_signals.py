@@ -396,3 +396,15 @@ def test_paying_users_is_not_a_price():
     info = analyse("云图的年收入是多少？", Glossary({}))
     assert answer_type_matches(info, "据介绍，云图累计生成视频超过1.68亿个，付费用户超过120万。") is False
     assert answer_type_matches(info, "云图去年的收入为5亿元。") is True
+
+
+@pytest.mark.parametrize("text, other", [
+    ("2025年6月，字节跳动发布Tessel 1.0，可生成1080p视频。", True),  # its own version, whatever the title says
+    ("Tessel 1.0 made 1080p clips.", True),
+    ("Tessel 2.0 makes 1080p clips, up from 720p in Tessel 1.0.", False),  # the asked version is there too
+    ("The model makes 1080p clips.", False),  # no version of its own: the title may lend one
+    ("Loomly 1.0 made 1080p clips.", False),  # another name's version
+])
+def test_a_sentence_naming_another_version_of_the_asked_name_is_about_that_version(text, other):
+    from rag.mentions import other_version
+    assert other_version(analyse("Can Tessel 2.0 output 4K video?", Glossary({})), text) is other
