@@ -14,6 +14,7 @@ from typing import Any
 _BYLINE_ATTR = re.compile(r"author|byline|writer|reporter", re.IGNORECASE)
 _BYLINE_TEXT = re.compile(r"^\s*((written |words |text |reporting )?by\b|作者|文\s*[|｜/:：]|撰文|记者)", re.IGNORECASE)
 _AUTHOR_AFTER = re.compile(r"(?:\bby\b|作者|撰文|记者|文)\s*[:|｜：/]?\s*(.+)", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?:(?:作者|撰文|记者|文)\s*[:|｜：/]\s*|by\s+)", re.IGNORECASE)  # "作者：" before a name
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|，|、|;|\band\b|&|和)\s*")
 _DATE_TAIL = re.compile(r"\s*(?:[·|｜—–-]|\bon\b|\bupdated\b|\bpublished\b).*$|\s+\d.*$", re.IGNORECASE)
 
@@ -44,7 +45,7 @@ def extract_html(html: str) -> Extracted:
         return Extracted(text="")
     title = _clean(doc.title or "")
     byline = _byline(html)
-    authors = [a for a in _SPLIT_AUTHORS.split(_clean(doc.author or "")) if a] or _authors_from(byline)
+    authors = [a for a in _SPLIT_AUTHORS.split(_LABEL.sub("", _clean(doc.author or ""))) if a] or _authors_from(byline)
     date = doc.date or ""
     blocks = _blocks(doc.body)
     if blocks and title and _same(blocks[0].lstrip("# "), title):

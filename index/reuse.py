@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag.schemas import DocumentMeta, LoadedDocument
 
-FORMAT = 2  # 2: PDF running headers and page breaks, HTML page furniture, hard-wrapped paragraphs
+FORMAT = 3  # 2: PDF running headers and page breaks, HTML page furniture, hard-wrapped paragraphs; 3: byline labels
 SENTENCES_FILE = "sentences.jsonl"  # sentence records (the ids, texts and metadata of both sentence collections)
 CHUNKS_FILE = "chunks.jsonl"  # chunk records (passages shown with a citation); never embedded
 

@@ -278,3 +278,16 @@ def test_pdf_running_headers_footers_and_page_breaks(tmp_path):
     sentence = "The quarterly report says that " + "paying users of the Tessel app grew steadily, " * 12
     assert sentence + "reaching 2 million by June." in text  # one sentence, though it ran over a page break
     assert "Loomly, its rival, did not disclose user numbers." in text
+
+
+def test_a_chinese_byline_gives_the_name_without_its_label(tmp_path):
+    page = ("<html lang='zh'><head><meta charset='utf-8'><title>星河发布新模型_云帆网</title>"
+            "<meta name='date' content='2026-02-10'></head><body><nav>首页 | 资讯</nav><article>"
+            "<h1>星河发布新模型</h1><p class='byline'>作者：周明远</p>"
+            "<p>2月10日，星河科技正式上线新一代视频生成模型，单条视频最长可达15秒，并支持多镜头切换。</p>"
+            "<p>该公司表示，新模型在人物一致性和动作的物理合理性上有明显改善，API定价将在测试结束后公布。</p>"
+            "</article><footer>© 2026 云帆网</footer></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    doc = load_document(tmp_path / "news.html", tmp_path)
+    assert doc.meta.authors == ["周明远"]
+    assert "作者：周明远" in doc.text  # the byline line stays quotable as written
