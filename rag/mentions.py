@@ -153,13 +153,19 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
                 continue  # "Its maker restricted uploads. Every video carries a mark.": the title still lends
             break  # "Foo launched Bar. It costs $5.": "it" is the one the sentence before named
         if part is not ev.before and any(
-                any(mentions(f, part_terms, part) for f in forms) and not any(_dominant(f, ev.doc_text) for f in forms)
+                any(mentions(f, part_terms, part) for f in forms)
+                and not any(_dominant(f, ev.doc_text) or _owns(f, part) for f in forms)
                 for forms in (info.forms(e) for e in info.entities)):
             break  # a heading or title lends a name only when the document is mostly about it (in any of its forms)
         found, text = found | part_terms, f"{text} {part}"
     if ev.source_names:
         found, text = found | terms_of(ev.source_names), f"{text} {ev.source_names}"
     return found, text
+
+
+def _owns(name: str, heading: str) -> bool:
+    """True when a heading opens with the name as its owner ("Acme's 2024 results: ..."): it speaks for Acme."""
+    return re.match(rf"\s*{re.escape(name)}[’']s\b", heading) is not None
 
 
 @lru_cache(maxsize=4096)

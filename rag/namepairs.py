@@ -14,7 +14,8 @@ _LATIN = rf"{_WORD}(?:[ -]{_WORD}){{0,2}}"  # one to three capitalized words
 _CJK = r"[\u4e00-\u9fff]{2,6}"
 _OPEN, _CLOSE = r"(?:\s\(|\s?（)\s?", r"\s?[)）]"  # "Name (Alias)", never code's "Name(arg)"
 _PAREN = [
-    re.compile(rf"(?<![A-Za-z0-9’'-])({_LATIN}){_OPEN}({_LATIN}|{_CJK}){_CLOSE}"),  # Orla (Brightframe), Tessel (特塞尔)
+    # not the tail of a longer name: "Acme 2.1 Pro (Maker)" names Pro's maker, not another name for "Pro"
+    re.compile(rf"(?<![A-Za-z0-9’'-])(?<!\d )({_LATIN}){_OPEN}({_LATIN}|{_CJK}){_CLOSE}"),  # Orla (Brightframe), Tessel (特塞尔)
     re.compile(rf"(?:^|(?<=[的是了和与及，、：\s]))({_CJK}){_OPEN}({_LATIN}){_CLOSE}"),  # 星图（Stellar）
 ]
 _KNOWN_AS = re.compile(

@@ -23,7 +23,7 @@ _HALF = [
 ]
 _MONTH = re.compile(rf"\b({'|'.join(_MONTHS)})(?:\s+\d{{1,2}}(?!\d),?)?(?:\s+{_YEAR})?", re.IGNORECASE)
 _CJK_MONTH = re.compile(rf"{_YEAR}?\s*年?\s*(1[0-2]|[1-9])\s*月")
-_BARE_YEAR = re.compile(rf"(?<![\d.]){_YEAR}(?![\d.])")
+_BARE_YEAR = re.compile(rf"(?<![\d.]){_YEAR}(?!\d|\.\d)")  # "in 2023." ends a sentence; "2023.5" is no year
 _RELATIVE = re.compile(r"\b(last|this|next|previous|past)\s+year\b|去年|今年|明年", re.IGNORECASE)
 _LATEST = re.compile(r"\b(latest|newest|most recent|currently|current|now|today|as of now|these days|so far|"
                      r"up to date|recent)\b|最新|目前|现在|如今|当前|截至目前|最近", re.IGNORECASE)

@@ -21,6 +21,7 @@ def _row(values: np.ndarray) -> dict:
     ("sales in H1 2023", periods.Period(2023, "half", 1)),
     ("on March 5, 2024", periods.Period(2024, "month", 3)),
     ("2023年10月", periods.Period(2023, "month", 10)),
+    ("compared with RMB 113.5 billion in 2023.", periods.Period(2023)),  # a year ending the sentence
 ])
 def test_named_periods_in_both_languages(text, expected):
     assert periods.periods(text)[0] == expected

@@ -28,6 +28,7 @@ def test_stated_aliases_are_mined(text, pair):
     "Trades as KTX (1024.HK) in Hong Kong.",  # a ticker
     "The ID (TID) of a thread.",  # two acronyms
     "A NOP (Operation) byte.",  # an acronym that does not abbreviate the words
+    "3. Tessel 2.1 Master (Loomly) ........ 1221",  # the maker of "Tessel 2.1 Master", not another name for Master
 ])
 def test_what_is_not_an_alias(text):
     assert mine([text]) == []
@@ -408,3 +409,18 @@ def test_paying_users_is_not_a_price():
 def test_a_sentence_naming_another_version_of_the_asked_name_is_about_that_version(text, other):
     from rag.mentions import other_version
     assert other_version(analyse("Can Tessel 2.0 output 4K video?", Glossary({})), text) is other
+
+
+@pytest.mark.parametrize("title, lends", [
+    ("Loomly's 2024 results: Tessel moves from demo to revenue", True),  # the title's owner speaks for the text
+    ("Tessel and Loomly: a year of video", False),  # only named, and mostly not what the text is about
+])
+def test_a_title_opening_with_a_possessive_name_lends_it(title, lends):
+    from rag.features import Evidence
+    from rag.mentions import borrowable, terms_of
+    info = analyse("What was Loomly's total revenue in 2023?", Glossary({}))
+    text = "Total revenue for 2024 rose 11.8% to RMB 126.9 billion, compared with RMB 113.5 billion in 2023."
+    doc = f"{title}\n{text} Sales of Tessel grew, as users of Tessel made more with Tessel and paid for Tessel."
+    ev = Evidence(key=0, doc_id="d", text=text, title=title, doc_text=doc)
+    found, _ = borrowable(info, ev, terms_of(text))
+    assert (terms_of("Loomly") <= found) is lends
