@@ -76,8 +76,21 @@ def _required(info: QuestionInfo) -> list[str]:
     Chinese AI providers") nor names in an apposition describing another ("X, the counterpart of Y") when it
     names something else too."""
     core = [e for e in info.entities if not _set_in(info.text, e) and not _describes(info.text, e)
-            and not _names_document(info.text, e)]
+            and not _names_document(info.text, e) and not _in_wh_phrase(info.text, e)]
     return core or list(info.entities)
+
+
+_WH_PHRASE = re.compile(r"^\s*(?:what|which)\s+(?:[\w.-]+\s+){1,3}?(?=(?:does|do|did|is|are|was|were|has|have|had|"
+                        r"will|would|can|could)\b)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _in_wh_phrase(question: str, entity: str) -> bool:
+    """True when the question names the entity only in what it asks for ("What Elo rating does X get?": a kind of
+    rating, not a name the answer must repeat)."""
+    phrase = _WH_PHRASE.match(question)
+    found = list(re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
+    return bool(phrase and found) and all(m.end() <= phrase.end() for m in found)
 
 
 _DOCUMENT_NOUN = re.compile(r"(?:\s+[a-z][\w-]*){0,2}\s+(?:article|report|piece|review|profile|write-up|story|post|"

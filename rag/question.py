@@ -64,7 +64,7 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
                   r"profile|interview|write-up|column|analysis)\b",
      r"(哪家|哪个|哪一家|什么)(媒体|报纸|杂志|刊物|出版社|新闻网站)|(文章|报道|评测|稿件|这篇|本文).*(哪家|哪个|哪一家|什么)"
      r"(网站|网|公众号|平台|博客)|(文章|报道|评测|稿件|这篇|本文).*(来源|出处|来自哪|出自哪)"),
-    ("author", r"\bwho (wrote|authored|penned|reported|is the (author|writer|reporter))\b|\b(author|authors|writer|"
+    ("author", r"\bwho (wrote|authored|penned|reported|compiled|edited|is the (author|writer|reporter))\b|\b(author|authors|writer|"
                r"byline|written by|reporter)\b", r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
     ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
                   r"released|come out|came out|appear|appeared)\b.*\b(article|piece|report|post|story|document|"
@@ -81,7 +81,7 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
 _BYLINE = re.compile(r"(?i:\bwho (reviewed|tested)\b).* for (?:the )?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*\?$")
 _ASKS_IDENTITY = re.compile(r"\b(who|whom|whose|name[sd]?|which|byline)\b", re.IGNORECASE)
 _DOC_WORDS = re.compile(r"\b(article|piece|report|post|story|document|profile|review|interview|write-up|blog|"
-                        r"analysis|note|brief|page|column|byline)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
+                        r"analysis|note|brief|page|column|byline|roundup|round-up|digest|newsletter)\b|文章|报道|稿件|文档|分析|评测|简报", re.IGNORECASE)
 # A version: "2.0", "Model 2.0", "Model-2", "X1"; or a name and a small number ("Model 2"). ASCII look-arounds,
 # so a version written straight after Chinese text ("名称3.0") is still one.
 _VERSION = re.compile(r"(?<![A-Za-z0-9_.'’])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A-Za-z]*(?![A-Za-z0-9_.])|"

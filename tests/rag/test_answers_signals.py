@@ -76,6 +76,8 @@ def test_latest_questions_in_both_languages():
     ("How many users does the app have?", None),
     ("When was the model released?", None),
     ("Who founded the company?", None),
+    ("Who compiled the Frame Weekly arena roundup?", "author"),
+    ("Who compiled the list of winners?", None),
 ])
 def test_metadata_questions(question, kind):
     assert meta_kind(question) == kind

@@ -424,3 +424,12 @@ def test_a_title_opening_with_a_possessive_name_lends_it(title, lends):
     ev = Evidence(key=0, doc_id="d", text=text, title=title, doc_text=doc)
     found, _ = borrowable(info, ev, terms_of(text))
     assert (terms_of("Loomly") <= found) is lends
+
+
+def test_a_name_in_what_a_question_asks_for_is_not_a_name_the_answer_must_repeat():
+    from rag.mentions import all_missing, terms_of
+    info = analyse("What Elo rating does Tessel 2.1 Master get on the leaderboard?", Glossary({}))
+    text = "The closest race is for third place: Tessel 2.1 Master scores 1221 and Loomly 02 scores 1218."
+    assert not all_missing(info, terms_of(text), text)
+    from rag.mentions import missing_share
+    assert missing_share(info, terms_of(text), text) == 0.0
