@@ -142,8 +142,8 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
 def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
     """(the asked period is the sentence's, another period is the sentence's instead) for one candidate."""
     asked = periods.periods(info.text, periods.doc_year(ev.date))
-    if not asked:
-        return False, False
+    if not asked:  # "who runs it now?" is not answered by how things stood early on
+        return False, bool(info.latest and periods.only_before(ev.text))
     # The period a sentence is about: the one it (or the sentence before, or its section) names, else its title's.
     dated = periods.doc_period(ev.date)
     year = periods.doc_year(ev.date)

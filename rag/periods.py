@@ -149,6 +149,16 @@ def relative(text: str) -> bool:
     return bool(_RELATIVE.search(text))
 
 
+# A sentence telling how things stood before ("early on", 早期, "originally"): not the current state.
+_EARLIER = re.compile(r"\b(originally|initially|at first|at launch|early on|previously|formerly|used to)\b|"
+                      r"早期|最初|起初|当初|原先|原本|一开始", re.IGNORECASE)
+
+
+def only_before(text: str) -> bool:
+    """True when a text tells how things stood before ("early on", 早期) and not how they stand now."""
+    return bool(_EARLIER.search(text)) and not _LATEST.search(text)
+
+
 def asks_latest(text: str) -> bool:
     """True when a question asks for the newest state of something ('now', 'latest', 'currently')."""
     return bool(_LATEST.search(text))

@@ -176,6 +176,8 @@ _CJK_SUBJECT = re.compile(r"^\s*([\u3400-\u9fffA-Za-z0-9·.\-]{2,12}?)(?:的|在
 _OPENING_CLAUSE = re.compile(r"^\s*(?:与|和|跟|同|对于|关于|除了|据|根据|按照|随着|自从)|(?:相比|以来|之后|以后|之前|以前|时|期间)\s*$")
 # A question opening with where, when or to whom something happens ("在印尼…", "让…", "对…") names a setting first.
 _CJK_SETTING = re.compile(r"^(在|于|当|从|自|让|被|把|对|向|给)")
+_CJK_PLACE_WORD = re.compile(r"[中里上内时后前间]$")
+_CJK_NOW = re.compile(r"目前|现在|如今|当前|眼下")
 _CJK_QUESTION_START = re.compile(r"^(这|那|哪|什么|谁|为什么|为何|如何|怎么|请|我|你|是否|有没有|目前|现在|最新)")
 
 
@@ -183,15 +185,15 @@ def chinese_subject(question: str) -> str:
     """The name a Chinese question is about when it opens with one ("星河影像的月费是多少？" -> "星河影像"), else ""."""
     if not has_cjk(question):
         return ""
-    text = without_periods(question)
+    text = _CJK_NOW.sub("", without_periods(question))  # "即梦现在的价格": 即梦, not 即梦现
     opening, comma, rest = text.partition("，")
     if comma and rest.strip() and _OPENING_CLAUSE.search(opening):  # "与…相比，X在…": a clause, then the topic
         text = rest
     m = _CJK_SUBJECT.match(text)
     if not m or _CJK_QUESTION_START.match(m.group(1)) or not has_cjk(m.group(1)) or _CJK_SETTING.match(m.group(1)):
         return ""
-    if len(terms(m.group(1))) > 3:  # a clause ("中国海藻养殖主要集中在..."), not a name
-        return ""
+    if len(terms(m.group(1))) > 3 or _CJK_PLACE_WORD.search(m.group(1)):  # a clause ("中国海藻养殖主要集中在..."), or
+        return ""  # where or when something is ("评测中", "榜单上"), not a name
     return m.group(1)
 
 

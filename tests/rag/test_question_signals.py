@@ -63,6 +63,22 @@ def test_a_chinese_clause_is_not_a_subject_name():
 def test_a_chinese_question_opening_with_where_or_to_whom_names_a_setting_not_a_subject():
     assert chinese_subject("在印尼和菲律宾让海藻绝收的病和什么有关？") == ""
     assert chinese_subject("对外开放的模型有哪些？") == ""
+    assert chinese_subject("评测中哪个模型的音频更干净？") == ""  # "in the review": where, not who
+    assert chinese_subject("星河目前的月活跃用户有多少？") == "星河"  # "now" is not part of the name
+    assert chinese_subject("星河现在的价格是多少？") == "星河"
+
+
+@pytest.mark.parametrize("text, clash", [
+    ("Seed团队成立于2023年，早期由朱文佳负责。", True),  # how it stood early on
+    ("目前Seed团队由吴永辉统一负责。", False),
+    ("The team was originally led by Ann Lee, and is now run by Bo Chen.", False),
+    ("The team is run by Bo Chen.", False),
+])
+def test_a_sentence_about_how_things_stood_before_does_not_answer_now(text, clash):
+    from rag.features import Evidence, period_signals
+    ev = Evidence(key=0, doc_id="d", text=text, date="2025-07-01", doc_text=text)
+    assert period_signals(analyse("星河的Seed团队现在归谁管？", Glossary({})), ev) == (False, clash)
+    assert period_signals(analyse("Who runs the Seed team now?", Glossary({})), ev) == (False, clash)
 
 
 def test_numbers_a_question_qualifies_with_must_be_in_the_passage():
