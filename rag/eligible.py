@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rag import quantities, romanize
+from rag import qualifiers, quantities, romanize
 from rag.evidence import metadata_terms
 from rag.lexical import terms
 from rag.question import QuestionInfo
@@ -41,6 +41,8 @@ def holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
         return False  # it names someone else and not the asked entity
     if row.get("counted_cover", 1.0) < 0.5:
         return False  # "how many minutes" asked, users counted
+    if qualifiers.sibling(info.text, s.sentence.text):
+        return False  # "高级会员" asked, only "基础会员" told
     if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
             info.quantities, f"{s.evidence.before} {s.sentence.text}"):
         return False  # "a ten-second clip" asked, a five-second one told

@@ -118,6 +118,11 @@ def chinese_cut(run: str) -> list[str]:
     return [w for w in _jieba().cut(run) if w.strip()] or [run]
 
 
+def chinese_tagged(text: str) -> list[tuple[str, str]]:
+    """A text cut into words with their part-of-speech tags (jieba's: n noun, v verb, a adjective, ...)."""
+    return [(w, t) for w, t in _jieba().tag(text) if w.strip()]
+
+
 @functools.cache
 def _jieba():
     """The jieba-rs segmenter (rjieba), imported on first use: its default dictionary loads in about 0.1-0.2 s."""

@@ -1,0 +1,16 @@
+"""Siblings a shared noun hides: the asked qualifier told, or another one in its place."""
+import pytest
+
+from rag.qualifiers import sibling
+
+
+@pytest.mark.parametrize("question, text, other", [
+    ("星河AI高级会员每月多少钱？", "星河AI基础会员目前定价为每月69元。", True),  # 基础 told where 高级 was asked
+    ("星河AI高级会员每月多少钱？", "星河AI高级会员每月199元，基础会员69元。", False),  # the asked one is there
+    ("星河AI会员每月多少钱？", "星河AI基础会员目前定价为每月69元。", False),  # nothing was qualified
+    ("星河的付费用户有多少？", "星河的付费用户超过500万。", False),
+    ("吴永辉是什么时候加入星河的？", "2025年2月，吴永辉加入星河，出任研究负责人。", False),  # no qualified noun
+    ("What does the premium plan cost?", "The basic plan costs $10.", False),  # English: no tagger, no rule
+])
+def test_a_noun_told_only_with_another_qualifier_is_a_sibling(question, text, other):
+    assert sibling(question, text) is other
