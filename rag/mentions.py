@@ -89,8 +89,10 @@ def _in_wh_phrase(question: str, entity: str) -> bool:
     """True when the question names the entity only in what it asks for ("What Elo rating does X get?": a kind of
     rating, not a name the answer must repeat)."""
     phrase = _WH_PHRASE.match(question)
+    if phrase is None:
+        return False
     found = list(re.finditer(rf"(?<!\w){re.escape(entity)}(?!\w)", question))
-    return bool(phrase and found) and all(m.end() <= phrase.end() for m in found)
+    return bool(found) and all(m.end() <= phrase.end() for m in found)
 
 
 _DOCUMENT_NOUN = re.compile(r"(?:\s+[a-z][\w-]*){0,2}\s+(?:article|report|piece|review|profile|write-up|story|post|"
