@@ -449,3 +449,9 @@ def test_a_name_in_what_a_question_asks_for_is_not_a_name_the_answer_must_repeat
     assert not all_missing(info, terms_of(text), text)
     from rag.mentions import missing_share
     assert missing_share(info, terms_of(text), text) == 0.0
+
+
+@pytest.mark.parametrize("question", ["快手2024年的研发开支是多少？", "星河去年的营销支出有多少？",
+                                      "What were Loomly's research and development expenses in 2024?"])
+def test_expenses_are_amounts_of_money(question):
+    assert "money" in analyse(question, Glossary({})).kinds
