@@ -1,12 +1,14 @@
 """Answerers as components: the shared retrieval step, the `Answerer` protocol and the extractive answerer."""
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from rag import namepairs
+from rag import namepairs, romanize
+from rag.lexical import terms
 from rag.aliases import Glossary
 from rag.answer import NOT_COVERED, ExtractiveAnswerer, Scored
 from rag.question import QuestionInfo, analyse
@@ -63,7 +65,7 @@ class SentenceSearch:
 
     def find(self, view: IndexView, question: str, top_k: int) -> Found:
         """Candidate sentences for a question, scored by how well they support an answer."""
-        glossary = self.glossary_for(view)
+        glossary = respelled(self.glossary_for(view), question, view.sentence_lex.idf)
         info = analyse(question, glossary)
         dense_query = " ".join([glossary.rewrite(question), *glossary.translate_terms(question)])
         lexical_query = glossary.expand(question)
@@ -81,6 +83,22 @@ class SentenceSearch:
         if info.chinese:
             return sorted(lexicon.as_english(info.text))
         return list(dict.fromkeys(word for stem in info.terms for word in lexicon.chinese(stem)))
+
+
+_ONE_WORD_NAME = re.compile(r"(?<![\w.-])[A-Z][a-z]{3,}(?![\w.-])")
+
+
+def respelled(glossary: Glossary, question: str, known: dict[str, float]) -> Glossary:
+    """The glossary plus the documents' spelling of a one-word name the question romanizes otherwise ("Keling"
+    asked, "Kling" written: one inside vowel apart) when no document uses the question's spelling."""
+    pairs = []
+    for word in dict.fromkeys(_ONE_WORD_NAME.findall(question)):
+        if set(terms(word)) <= known.keys() or glossary.canonical_names(word):
+            continue
+        found = sorted(w for w in romanize.respellings(word.lower()) if terms(w) == [w] and w in known)
+        if len(found) == 1:
+            pairs.append((found[0].capitalize(), word))
+    return glossary.with_pairs(pairs) if pairs else glossary
 
 
 class Extractive:

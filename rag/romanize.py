@@ -34,6 +34,15 @@ def _syllables(run: str) -> tuple[str, ...]:
     return tuple(out) if len(out) == len(run) else tuple(lazy_pinyin(ch)[0] for ch in run)
 
 
+@lru_cache(maxsize=4096)
+def respellings(word: str) -> frozenset[str]:
+    """Other romanizations of a one-word name in lowercase letters, one inside vowel added or dropped (keling ~
+    kling); none for words too short to tell apart."""
+    if len(word) < MIN_LETTERS or not word.isalpha() or not word.isascii():
+        return frozenset()
+    return frozenset(w for w in _with_a_vowel(word) | _without_a_vowel(word) if len(w) > MIN_LETTERS)
+
+
 def _with_a_vowel(latin: str) -> set[str]:
     """The spellings with one vowel added inside (blan -> bolan, balan, ...)."""
     return {latin[:i] + v + latin[i:] for i in range(1, len(latin)) for v in _VOWELS}

@@ -46,3 +46,17 @@ def test_a_company_name_matches_across_scripts_without_its_legal_ending():
     assert romanize.latin_in_chinese("Yunhai Group Ltd", "云海在杭州。")
     assert not romanize.chinese_in_latin("科技公司", english)  # an ending alone is no name
     assert not romanize.chinese_in_latin("云海科技", "Yunnan Technology is a different firm.")
+
+
+def test_a_name_romanized_with_one_vowel_more_or_less_takes_the_documents_spelling():
+    from rag.aliases import Glossary
+    from rag.answerers import respelled
+
+    known = {"kling": 1.0, "revenu": 1.0, "harbor": 1.0}
+    glossary = respelled(Glossary({}), "How much revenue did Keling make?", known)
+    assert glossary.canonical_names("How much revenue did Keling make?") == ["Kling"]
+    assert glossary.rewrite("Keling revenue") == "Kling revenue"
+    untouched = Glossary({})
+    assert respelled(untouched, "How much revenue did Kling make?", known) is untouched  # the documents' own
+    assert respelled(untouched, "What did Zorblax make?", known) is untouched  # nothing spelled like it
+    assert romanize.respellings("kel") == frozenset()  # too short to tell apart
