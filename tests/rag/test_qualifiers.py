@@ -10,7 +10,11 @@ from rag.qualifiers import sibling
     ("星河AI会员每月多少钱？", "星河AI基础会员目前定价为每月69元。", False),  # nothing was qualified
     ("星河的付费用户有多少？", "星河的付费用户超过500万。", False),
     ("吴永辉是什么时候加入星河的？", "2025年2月，吴永辉加入星河，出任研究负责人。", False),  # no qualified noun
-    ("What does the premium plan cost?", "The basic plan costs $10.", False),  # English: no tagger, no rule
+    ("What does the premium plan cost?", "The basic plan costs $10.", False),  # English: only hyphenated qualifiers
+    ("What does the top-tier plan cost?", "A Tessel plan starts at $10 a month.", True),
+    ("What does the top-tier plan cost?", "The top-tier plan costs $99.", False),
+    ("What score does Tessel get on the text-to-video board?", "On the image-to-video board Tessel scores 1290.", True),
+    ("Which languages get lip-synced dialogue?", "Lip sync works for dialogue in Mandarin and English.", False),
 ])
 def test_a_noun_told_only_with_another_qualifier_is_a_sibling(question, text, other):
     assert sibling(question, text) is other
