@@ -37,7 +37,8 @@ def _cjk_sibling(question: str, text: str) -> bool:
     for qualifier, noun in _cjk_pairs(question):
         if _CJK_FUNCTION.match(qualifier) or qualifier in text or noun not in text:
             continue
-        others = [a for a, b in told if b == noun and a != qualifier and not _CJK_FUNCTION.match(a)]
+        # another qualifier the question itself says ("星云团队" for "星云AI…动画团队") names the asked thing, no sibling
+        others = [a for a, b in told if b == noun and a not in question and not _CJK_FUNCTION.match(a)]
         if others and not any(a in qualifier or qualifier in a for a in others):
             return True
     return False

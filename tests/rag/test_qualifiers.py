@@ -8,6 +8,7 @@ from rag.qualifiers import sibling
     ("星河AI高级会员每月多少钱？", "星河AI基础会员目前定价为每月69元。", True),  # 基础 told where 高级 was asked
     ("星河AI高级会员每月多少钱？", "星河AI高级会员每月199元，基础会员69元。", False),  # the asked one is there
     ("星河AI会员每月多少钱？", "星河AI基础会员目前定价为每月69元。", False),  # nothing was qualified
+    ("动画团队用星云AI做什么？", "星云团队负责人李明介绍说，用户分为三类。", False),  # 星云 is the asked name itself
     ("星河的付费用户有多少？", "星河的付费用户超过500万。", False),
     ("吴永辉是什么时候加入星河的？", "2025年2月，吴永辉加入星河，出任研究负责人。", False),  # no qualified noun
     ("What does the premium plan cost?", "The basic plan costs $10.", False),  # English: only hyphenated qualifiers
