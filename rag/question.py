@@ -38,8 +38,8 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
 _NUMBER = re.compile(r"\d(?:[\d,.]*\d)?%?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|"
                      r"hundreds|thousand|thousands|million|millions|billion|dozen|half|double|triple)\b|"
                      r"[一二三四五六七八九十两几数]+[十百千万亿]+", re.IGNORECASE)
-_MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
-                    r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?)\b",
+_MONEY = re.compile(r"[$¥€£]\s?\d|\b(?:RMB|CNY|USD|HKD|US\$|HK\$|EUR)\s?\d|[\d一二三四五六七八九十两百千万亿.,]+\s*[万亿]?\s*(?:元|美元|人民币|美金|港元|港币|欧元|日元|英镑)|\b(\d[\d,.]*|one|two|three|five|ten|twenty|fifty|hundred|hundreds)(\s+(of\s+)?"
+                    r"(thousand|thousands|million|millions|billion|billions))?(\s+of)?\s+(yuan|dollars?|usd|rmb|euros?|hkd|yen|pounds)\b",
                     re.IGNORECASE)
 # digits bounded by non-digits, not \b: in "在2024年7月" the Chinese characters are word characters too
 _YEAR = re.compile(r"(?<![\d.])(19|20)\d{2}(?![\d.]?\d)|\b(January|February|March|April|May|June|July|August|September|"

@@ -455,3 +455,10 @@ def test_a_name_in_what_a_question_asks_for_is_not_a_name_the_answer_must_repeat
                                       "What were Loomly's research and development expenses in 2024?"])
 def test_expenses_are_amounts_of_money(question):
     assert "money" in analyse(question, Glossary({})).kinds
+
+
+@pytest.mark.parametrize("text", ["分部加总后，我们得到78港元的目标价。", "A share now trades at 500 yen.",
+                                  "Tickets cost 20 pounds.", "目标价为12欧元。"])
+def test_amounts_in_other_currencies_are_amounts(text):
+    from rag.question import answer_type_matches
+    assert answer_type_matches(analyse("What target price did the brokerage set?", Glossary({})), text) is True
