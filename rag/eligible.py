@@ -22,10 +22,17 @@ def unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str])
         if entity in info.names:
             continue
         words = [t for t in terms(entity) if t.isascii() and t.isalpha() and len(t) > 2]
-        if words and any(t not in vocab and t not in metadata_terms(view) for t in words) and not any(
-                romanize.latin_in_chinese(entity, text) for text in dict.fromkeys(chinese_docs)):
-            return True
+        unseen = [t for t in words if t not in vocab and t not in metadata_terms(view)]
+        texts = list(dict.fromkeys(chinese_docs))
+        if unseen and not any(romanize.latin_in_chinese(entity, text) for text in texts) and not all(
+                any(romanize.latin_in_chinese(w, text) for text in texts) for w in _words_of(entity, unseen)):
+            return True  # a word of the name no document uses, in any script ("Douyin CEO": 抖音 spells Douyin)
     return False
+
+
+def _words_of(entity: str, unseen: list[str]) -> list[str]:
+    """The entity's own words whose terms no document uses (as written, for spelling them in pinyin)."""
+    return [w for w in entity.split() if set(terms(w)) & set(unseen)]
 
 
 def holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:

@@ -256,3 +256,4 @@ def test_fitting_withholds_unknown_names_as_serving_does(unseen):
     for s in known.scored:  # the same rows, had the question named something no document uses
         s.row["unknown_entity"] = 1.0
     assert not answer(AnswerParams(), known, Combiner.load()).answered
+

@@ -462,3 +462,24 @@ def test_expenses_are_amounts_of_money(question):
 def test_amounts_in_other_currencies_are_amounts(text):
     from rag.question import answer_type_matches
     assert answer_type_matches(analyse("What target price did the brokerage set?", Glossary({})), text) is True
+
+
+class _View:
+    """The parts of an index view `unknown_entity` reads: its vocabulary and its documents' metadata."""
+
+    def __init__(self, vocabulary):
+        self.version, self.sentence_lex = "v-unknown-test", type("Lex", (), {"idf": dict.fromkeys(vocabulary, 1.0)})()
+
+    def documents(self):
+        return {"d": {"title": "", "authors": []}}
+
+
+@pytest.mark.parametrize("question, unknown", [
+    ("Which executive gave up the Douyin CEO job?", False),  # 抖音 spells Douyin; CEO is written as it is
+    ("Which executive gave up the Zorblax CEO job?", True),  # a word no document uses in any script
+])
+def test_a_name_is_known_when_its_unseen_words_are_spelled_in_a_chinese_document(question, unknown):
+    from rag.eligible import unknown_entity
+    chinese = "2024年2月，张楠卸任抖音集团CEO，转而专注剪映的发展。"
+    info = analyse(question, Glossary({}))
+    assert unknown_entity(info, _View(["ceo", "job"]), [chinese]) is unknown
