@@ -139,6 +139,10 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
 
+_SAYING = re.compile(r"\b(said|says|say|told|tell|according to|announced|stated|disclosed|claimed|reported)\b|"
+                     r"表示|称|透露|披露|宣布|介绍", re.IGNORECASE)
+
+
 def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
     """(the asked period is the sentence's, another period is the sentence's instead) for one candidate."""
     asked = periods.periods(info.text, periods.doc_year(ev.date))
@@ -153,9 +157,11 @@ def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
         near = near + title  # "409 million in the quarter, up from 408 million in Q1": the title's quarter too
     mentioned = periods.anchored(near or title, dated)
     hit, clash = periods.match(asked, mentioned)
-    if not near and clash and dated is not None and any(a.kind == "month" and a.contains(dated) for a in asked):
+    if not near and clash and dated is not None and _SAYING.search(info.text) and any(
+            a.kind == "month" and a.contains(dated) for a in asked):
         # "what X said in November 2024": only the title names a period (the quarter reported), and a document
-        # dated in the asked month speaks for that month
+        # dated in the asked month speaks for what was said that month (not for the month's figures: "downloads in
+        # November" in a November report on October are October's)
         hit, clash = True, False
     if info.kinds & {"number", "money"} and periods.whole_year_for_part(asked, mentioned):
         clash = True  # "revenue in Q2 2024" asked, the year's revenue told

@@ -359,6 +359,7 @@ def test_a_sentence_before_about_someone_else_does_not_stop_the_title_lending():
 @pytest.mark.parametrize("question, expected", [
     ("What monthly revenue had Tessel passed, according to its chief in November 2024?", (True, False)),
     ("What monthly revenue did Tessel pass in the fourth quarter of 2024?", (False, True)),
+    ("What monthly revenue did Tessel pass in November 2024?", (False, True)),  # the month's figure, not a saying
 ])
 def test_a_document_dated_in_the_asked_month_speaks_for_it_when_only_its_title_names_a_period(question, expected):
     from rag.features import Evidence, period_signals
