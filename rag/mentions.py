@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rag import romanize
 from rag.lexical import terms
-from rag.question import QuestionInfo
+from rag.question import QuestionInfo, is_person
 from rag.text import has_cjk
 
 if TYPE_CHECKING:
@@ -224,7 +224,17 @@ def rival(info: QuestionInfo, text: str, own: frozenset[str], source: str = "") 
     asked = {t for e in info.entities for f in info.forms(e) for t in terms(f)} | set(info.terms)
     return any(m.group().lower() not in _CALENDAR and not m.group().isupper() and not set(terms(m.group())) <= asked
                and not _attached(text, m.start()) and not _extends_asked(text, m.start(), asked)
+               and not ("person" in info.kinds and _in_person_name(text, m.start()))
                for m in _NAME.finditer(text))
+
+
+def _in_person_name(text: str, start: int) -> bool:
+    """True when the capitalized run holding position `start` is a person's name ("Gai Kun"): asked who, a person
+    the sentence names is the answer, not someone else it is about."""
+    for run in _RUN.finditer(text):
+        if run.start() <= start < run.end():
+            return is_person(run.group())
+    return False
 
 
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+(?:\.\d+)*))*")

@@ -89,7 +89,7 @@ _VERSION = re.compile(r"(?<![A-Za-z0-9_.'’])(?:[A-Za-z]+[- ]?)?\d+(?:\.\d+)+[A
                       r"(?<![A-Za-z0-9_.])[A-Z][A-Za-z]+ \d{1,2}(?![\d.,%:])(?! (?:percent|per|million|billion|thousand))")
 
 
-def _is_person(phrase: str) -> bool:
+def is_person(phrase: str) -> bool:
     """Two or three plain capitalized words, none an organization word."""
     parts = phrase.split()
     if not 2 <= len(parts) <= 3 or not all(re.fullmatch(r"[A-Z][a-z]+", p) for p in parts):
@@ -258,7 +258,7 @@ def typed_matches(info: QuestionInfo, text: str) -> list[tuple[int, int]] | None
             if kind in ("money", "number"):  # a year, a day of a month or a version is not how many
                 spans = [m for m in spans if _is_quantity(text, m)]
             if kind == "person":
-                spans = [m for m in spans if _is_person(m.group())]
+                spans = [m for m in spans if is_person(m.group())]
             wanted = currency(info.text) if kind == "money" else None
             if wanted:  # "how much in dollars?": an amount in another currency does not say
                 return [m.span() for m in spans if currency(m.group()) == wanted]

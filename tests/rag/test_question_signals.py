@@ -484,3 +484,14 @@ def test_a_name_is_known_when_its_unseen_words_are_spelled_in_a_chinese_document
     chinese = "2024年2月，张楠卸任抖音集团CEO，转而专注剪映的发展。"
     info = analyse(question, Glossary({}))
     assert unknown_entity(info, _View(["ceo", "job"]), [chinese]) is unknown
+
+
+def test_asked_who_a_person_the_sentence_names_is_the_answer_not_someone_else():
+    from rag.mentions import rival, terms_of
+    info = analyse("Who heads the Tessel Studio unit?", Glossary({}))
+    text = "Ada Reyes, who built much of the search stack, heads the unit and reports to Bo Lin."
+    assert not rival(info, text, terms_of(text))  # names of people are who is asked for
+    other = "Ada Reyes heads the Weft unit."
+    assert rival(info, other, terms_of(other))  # another organisation still is someone else
+    asked_what = analyse("What does the Tessel Studio unit make?", Glossary({}))
+    assert rival(asked_what, text, terms_of(text))  # asked what, a person named instead is someone else
