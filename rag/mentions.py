@@ -158,7 +158,7 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
     """Terms and text a sentence may take names from: itself, then the sentence before, its section and its title.
     A sentence before that is about someone else lends nothing (its section and title still may); a section or
     title about someone else stops the search (a title can't lend a name past a rival heading)."""
-    found, text = own, ev.text
+    found, text = own | _referred(info, ev), ev.text
     for part in (ev.before, ev.section, ev.title):
         if not part:
             continue
@@ -176,6 +176,18 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
     if ev.source_names:
         found, text = found | terms_of(ev.source_names), f"{text} {ev.source_names}"
     return found, text
+
+
+def _referred(info: QuestionInfo, ev: Evidence) -> frozenset[str]:
+    """Terms of asked names the sentence refers to by their head noun ("the festival" for "Acme Film Festival",
+    "the unit" for "Acme AI Business Unit") when its document names them in full."""
+    out: set[str] = set()
+    for entity in info.entities:
+        head = entity.split()[-1] if " " in entity and not has_cjk(entity) else ""
+        if head[:1].isupper() and head[1:].islower() and re.search(rf"\b[Tt]he {head.lower()}\b", ev.text) and any(
+                mentions(f, ev.doc_terms, ev.doc_text) for f in info.forms(entity)):
+            out.update(terms(entity))
+    return frozenset(out)
 
 
 def _owns(name: str, heading: str) -> bool:

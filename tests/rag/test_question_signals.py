@@ -495,3 +495,17 @@ def test_asked_who_a_person_the_sentence_names_is_the_answer_not_someone_else():
     assert rival(info, other, terms_of(other))  # another organisation still is someone else
     asked_what = analyse("What does the Tessel Studio unit make?", Glossary({}))
     assert rival(asked_what, text, terms_of(text))  # asked what, a person named instead is someone else
+
+
+def test_a_definite_head_noun_refers_to_the_asked_name_its_document_spells_out():
+    from rag.features import Evidence
+    from rag.mentions import all_missing, borrowable, terms_of
+    info = analyse("How many entries did Tessel's Short Film Festival receive?", Glossary({}))
+    text = "Tessel said the festival received about 6,000 entries."
+    doc = "Tessel runs the Short Film Festival every spring. " + text
+    ev = Evidence(key=0, doc_id="d", text=text, doc_text=doc, doc_terms=terms_of(doc))
+    found, said = borrowable(info, ev, terms_of(text))
+    assert not all_missing(info, found, said)  # "the festival" is Tessel's Short Film Festival, named earlier
+    elsewhere = Evidence(key=0, doc_id="d", text=text, doc_text=text, doc_terms=terms_of(text))
+    found, said = borrowable(info, elsewhere, terms_of(text))
+    assert all_missing(info, found, said)  # a document that never names it does not say which festival
