@@ -14,7 +14,7 @@ import numpy as np
 from rag import periods
 from rag.bilingual import Lexicon
 from rag.lexical import fold, terms
-from rag.mentions import all_missing, borrowable, missing_share, other_version, rival, terms_of, versions_missing
+from rag.mentions import all_missing, borrowable, missing_share, other_edition, other_version, rival, terms_of, versions_missing
 from rag.question import QuestionInfo, answer_type_matches, typed_matches
 from rag.text import has_cjk, words
 
@@ -124,7 +124,7 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
         else missing_share(info, context_terms, context_text),
         "entity_missing_sentence": missing_share(info, own, ev.text),
         "entity_missing_doc": missing_share(info, window | ev.doc_terms, (window_text, ev.doc_text)),
-        "version_missing": float(versions_missing(info, window_text) or other_version(info, ev.text)),
+        "version_missing": float(versions_missing(info, window_text) or other_version(info, ev.text) or other_edition(info, ev.text)),
         "period_hit": float(hit), "period_clash": float(clash),
         "latest_recency": _recency(ctx, ev.date) if info.latest else 0.0,
         "cross_lingual": float(info.chinese != has_cjk(ev.text)),

@@ -296,6 +296,20 @@ def other_version(info: QuestionInfo, text: str) -> bool:
     return False
 
 
+def other_edition(info: QuestionInfo, text: str) -> bool:
+    """True when the question names an edition of a version ("Acme 1.0 Lite") and the sentence names only another
+    edition of it ("Acme 1.0 Pro"): it is about that edition."""
+    for entity in info.entities:
+        parts = re.fullmatch(r"(.*?\d+(?:\.\d+)*)\s+([A-Z][a-z]+)", entity)
+        if parts is None:
+            continue
+        base, edition = parts.groups()
+        said = [m.group(1) for m in re.finditer(rf"(?<![\w.]){re.escape(base)}\s*([A-Z][a-z]+)?", text)]
+        if edition not in said and any(e and e != edition for e in said):
+            return True
+    return False
+
+
 def _has_version(version: str, raw: str) -> bool:
     parts = re.match(r"(?:([A-Za-z]+)[- ]?)?(\d+(?:\.\d+)*[A-Za-z]*)$", version)
     if parts is None:

@@ -509,3 +509,15 @@ def test_a_definite_head_noun_refers_to_the_asked_name_its_document_spells_out()
     elsewhere = Evidence(key=0, doc_id="d", text=text, doc_text=text, doc_terms=terms_of(text))
     found, said = borrowable(info, elsewhere, terms_of(text))
     assert all_missing(info, found, said)  # a document that never names it does not say which festival
+
+
+@pytest.mark.parametrize("text, other", [
+    ("Acme lists Tessel 1.0 Pro at RMB 0.015 per thousand tokens.", True),
+    ("根据公布的价格，Tessel 1.0 Pro的输入价格为每千tokens 0.015元。", True),
+    ("Tessel 1.0 Lite costs less than Tessel 1.0 Pro.", False),
+    ("Tessel 1.0 costs RMB 0.01 per thousand tokens.", False),
+])
+def test_a_sentence_naming_only_another_edition_is_about_that_edition(text, other):
+    from rag.mentions import other_edition
+    info = analyse("What is Tessel 1.0 Lite's price per thousand tokens?", Glossary({}))
+    assert other_edition(info, text) is other
