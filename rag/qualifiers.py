@@ -69,3 +69,32 @@ def sibling(question: str, text: str) -> bool:
     if has_cjk(question) or has_cjk(text):
         return has_cjk(question) and has_cjk(text) and _cjk_sibling(question, text)
     return _latin_sibling(question, text)
+
+
+_CJK_ORDINAL = re.compile(r"(第[一二三四五六七八九十\d]+|首|头)(批|期|届|轮|季|代|阶段)")
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10, "inaugural": 1}
+_LATIN_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|inaugural|\d+(?:st|nd|rd|th))"
+                            r"\s+(batch|round|edition|season|generation|cohort|phase|wave|class|intake)s?\b", re.IGNORECASE)
+_CJK_DIGITS = {"首": 1, "头": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _ordinals(text: str) -> set[tuple[int, str]]:
+    """(which, of what) for each ordinal a text says: 第二批 -> (2, 批), "third round" -> (3, round)."""
+    out = set()
+    for m in _CJK_ORDINAL.finditer(text):
+        number = m.group(1).lstrip("第")
+        value = int(number) if number.isdigit() else _CJK_DIGITS.get(number, 0)
+        out.add((value, m.group(2)))
+    for m in _LATIN_ORDINAL.finditer(text):
+        word = m.group(1).lower()
+        value = int(re.sub(r"\D", "", word)) if word[0].isdigit() else _ORDINAL_WORDS[word]
+        out.add((value, m.group(2).lower()))
+    return out
+
+
+def other_ordinal(question: str, text: str) -> bool:
+    """True when the question asks about one of a series ("第二批", "the second round") and the text says only another
+    one of it ("首批", "the first round"): a near miss on which one."""
+    told = _ordinals(text)
+    return any((n, unit) not in told and any(u == unit for _, u in told) for n, unit in _ordinals(question))

@@ -19,3 +19,15 @@ from rag.qualifiers import sibling
 ])
 def test_a_noun_told_only_with_another_qualifier_is_a_sibling(question, text, other):
     assert sibling(question, text) is other
+
+
+@pytest.mark.parametrize("question, text, other", [
+    ("星河计划第二批签约了多少位创作者？", "星河计划已签约首批86位创作者。", True),
+    ("星河计划第二批签约了多少位创作者？", "第二批签约30位，首批86位。", False),
+    ("How many studios joined the second cohort?", "The first cohort had 20 studios.", True),
+    ("How many studios joined the second cohort?", "The 2nd cohort had 31 studios.", False),
+    ("How many studios joined the second cohort?", "In its first year, 20 studios joined.", False),  # not a cohort
+])
+def test_a_text_saying_only_another_one_of_a_series_is_a_near_miss(question, text, other):
+    from rag.qualifiers import other_ordinal
+    assert other_ordinal(question, text) is other
