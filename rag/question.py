@@ -284,10 +284,15 @@ def _priced(text: str, match: re.Match, reach: int = 30, reach_cjk: int = 12) ->
     return _PRICING.search(text[max(0, match.start() - near):match.end() + near]) is not None
 
 
+_NAMED_VERSION = re.compile(r"(?:\b[A-Z][a-z]+[- ]?|\bversion |\bv\.?)$")
+
+
 def _is_quantity(text: str, match: re.Match) -> bool:
     """False for a number that is a year, a month or the day of a month ("April 27", "4月"): when, not how many."""
     value = match.group()
     if re.match(r"\s*[月日号]", text[match.end():]):  # "4月", "15日": a month or a day
+        return False
+    if "." in value and _NAMED_VERSION.search(text[:match.start()]):  # "Acme 2.1", "version 2.1": which, not how many
         return False
     return not (_YEAR_ONLY.fullmatch(value) or re.fullmatch(r"\d{1,2}", value) and _DAY_OF_MONTH.search(
         text[:match.start()]))

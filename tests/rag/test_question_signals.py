@@ -521,3 +521,11 @@ def test_a_sentence_naming_only_another_edition_is_about_that_edition(text, othe
     from rag.mentions import other_edition
     info = analyse("What is Tessel 1.0 Lite's price per thousand tokens?", Glossary({}))
     assert other_edition(info, text) is other
+
+
+def test_a_version_number_is_not_how_many():
+    from rag.question import answer_type_matches
+    info = analyse("How large is Tessel 2.2's parameter count?", Glossary({}))
+    assert not answer_type_matches(info, "Tessel 2.1, open-sourced in February, and its successor Tessel 2.2 are popular.")
+    assert not answer_type_matches(info, "Since version 2.1 it runs on one card.")
+    assert answer_type_matches(info, "Tessel 2.1 has 14 billion parameters, RMB 0.5 a run.")
