@@ -527,5 +527,5 @@ def test_a_version_number_is_not_how_many():
     from rag.question import answer_type_matches
     info = analyse("How large is Tessel 2.2's parameter count?", Glossary({}))
     assert not answer_type_matches(info, "Tessel 2.1, open-sourced in February, and its successor Tessel 2.2 are popular.")
-    assert not answer_type_matches(info, "Since version 2.1 it runs on one card.")
+    assert not answer_type_matches(info, "Since version 2.1 it runs on a single card.")
     assert answer_type_matches(info, "Tessel 2.1 has 14 billion parameters, RMB 0.5 a run.")
