@@ -142,6 +142,9 @@ def vector(ctx: QuestionContext, ev: Evidence) -> np.ndarray:
 _SAYING = re.compile(r"\b(said|says|say|told|tell|according to|announced|stated|disclosed|claimed|reported)\b|"
                      r"表示|称|透露|披露|宣布|介绍", re.IGNORECASE)
 
+# A question that asks for a whole year explicitly: a figure for part of it does not answer.
+_WHOLE_YEAR = re.compile(r"\b(full|whole|entire)[- ]year\b|\bannual\b|\bfor the year\b|全年|整年|全年度", re.IGNORECASE)
+
 
 def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
     """(the asked period is the sentence's, another period is the sentence's instead) for one candidate."""
@@ -165,6 +168,9 @@ def period_signals(info: QuestionInfo, ev: Evidence) -> tuple[bool, bool]:
         hit, clash = True, False
     if info.kinds & {"number", "money"} and periods.whole_year_for_part(asked, mentioned):
         clash = True  # "revenue in Q2 2024" asked, the year's revenue told
+    if _WHOLE_YEAR.search(info.text) and mentioned and all(m.kind != "year" for m in mentioned) and any(
+            a.kind == "year" for a in asked):
+        hit, clash = False, True  # "full-year revenue" asked, a quarter's told
     if not mentioned and dated is not None and any(a.kind != "year" and a.contains(dated) for a in asked):
         hit = True  # "what X said in November 2024": a document dated then, naming no other period, says it
     elif not mentioned and periods.superseded(asked, dated):

@@ -186,3 +186,15 @@ def test_conflicts_compare_figures_with_their_scale(glossary):
     assert values(info, "It has 5 million users.") == values(info, "About 5 million people use it.")
     info = analyse("When did the app launch?", glossary)
     assert values(info, "It launched on June 6, 2024.") != values(info, "It launched on June 10, 2024.")
+
+
+def test_a_full_year_asked_is_not_answered_by_a_quarter(glossary):
+    from rag.features import period_signals
+    info = analyse("What was Acme's full-year revenue for 2025?", glossary)
+    quarter = Evidence(key=0, doc_id="d", text="Revenue rose 14% to RMB 35.6 billion.", title="Acme Q3 2025 results",
+                       date="2025-11-20")
+    assert period_signals(info, quarter) == (False, True)
+    year = Evidence(key=1, doc_id="d", text="Revenue for 2025 was RMB 140 billion.", date="2026-03-20")
+    assert period_signals(info, year) == (True, False)
+    loose = analyse("What was Acme's revenue in 2025?", glossary)
+    assert period_signals(loose, quarter) == (True, False)  # not said to be the whole year: a part of it is named
