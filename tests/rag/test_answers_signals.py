@@ -198,3 +198,9 @@ def test_a_full_year_asked_is_not_answered_by_a_quarter(glossary):
     assert period_signals(info, year) == (True, False)
     loose = analyse("What was Acme's revenue in 2025?", glossary)
     assert period_signals(loose, quarter) == (True, False)  # not said to be the whole year: a part of it is named
+
+
+@pytest.mark.parametrize("question", ["What minimum share of the footage must be generated?",
+                                      "What rough percentage of users pay?", "What share of revenue is overseas?"])
+def test_a_share_with_a_word_between_asks_for_a_figure(question, glossary):
+    assert "number" in analyse(question, glossary).kinds
