@@ -48,7 +48,8 @@ def holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
         return False  # it names someone else and not the asked entity
     if row.get("counted_cover", 1.0) < 0.5:
         return False  # "how many minutes" asked, users counted
-    if qualifiers.sibling(info.text, s.sentence.text) or qualifiers.other_ordinal(info.text, s.sentence.text):
+    before = s.evidence.before if s.evidence is not None else ""
+    if qualifiers.sibling(info.text, s.sentence.text, before) or qualifiers.other_ordinal(info.text, s.sentence.text):
         return False  # "高级会员" asked, only "基础会员" told
     if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
             info.quantities, f"{s.evidence.before} {s.sentence.text}"):

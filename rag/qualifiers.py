@@ -32,9 +32,11 @@ def _cjk_pairs(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _cjk_sibling(question: str, text: str) -> bool:
-    told = _cjk_pairs(text)
+def _cjk_sibling(question: str, text: str, before: str = "") -> bool:
     for qualifier, noun in _cjk_pairs(question):
+        if noun not in text and qualifier not in text:  # "若选择连续包年，…": what it is about, the sentence before says
+            text = f"{before}{text}"
+        told = _cjk_pairs(text)
         if _CJK_FUNCTION.match(qualifier) or qualifier in text or noun not in text:
             continue
         # another qualifier the question itself says ("星云团队" for "星云AI…动画团队") names the asked thing, no sibling
@@ -62,12 +64,12 @@ def _latin_sibling(question: str, text: str) -> bool:
     return False
 
 
-def sibling(question: str, text: str) -> bool:
+def sibling(question: str, text: str, before: str = "") -> bool:
     """True when the text names what the question asks about ("高级会员", "top-tier plan") only with another qualifier
     ("基础会员", "Acme plan"). English has no tagger here, so only a hyphenated qualifier counts: adjacent words are
     not reliably qualifier and noun, and a first try with any pair withheld ten right answers."""
     if has_cjk(question) or has_cjk(text):
-        return has_cjk(question) and has_cjk(text) and _cjk_sibling(question, text)
+        return has_cjk(question) and has_cjk(text) and _cjk_sibling(question, text, before)
     return _latin_sibling(question, text)
 
 

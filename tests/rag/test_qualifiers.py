@@ -31,3 +31,11 @@ def test_a_noun_told_only_with_another_qualifier_is_a_sibling(question, text, ot
 def test_a_text_saying_only_another_one_of_a_series_is_a_near_miss(question, text, other):
     from rag.qualifiers import other_ordinal
     assert other_ordinal(question, text) is other
+
+
+def test_a_sentence_not_saying_what_it_is_about_takes_it_from_the_sentence_before():
+    question = "星河AI标准会员连续包年的价格是多少？"
+    text = "若选择连续包年，价格为659元/年。"
+    assert sibling(question, text, "星河AI基础会员连续包月价格为69元/月，每月发放1080积分；")  # 基础's yearly price
+    assert not sibling(question, text, "星河AI标准会员连续包月价格为169元/月；")  # the asked one's
+    assert not sibling(question, "基础会员和标准会员均可连续包年。", "高级会员另计。")  # it says the asked one itself
