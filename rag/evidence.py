@@ -23,6 +23,7 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
         if before is None and REFERS_BACK.match(span.text):  # "The winner, …" continues the paragraph before
             before = view.neighbour(cand.pos, -1, same_paragraph=False)
         meta = docs.get(span.doc_id, {})
+        earlier = _earlier(view, cand.pos) if before is not None and before.doc_id == span.doc_id else ()
         out.append(Evidence(
             key=cand.pos, doc_id=span.doc_id, text=span.text, before=before.text if before else "",
             after=after.text if after else "", section=str(getattr(span, "section", "") or ""),
@@ -30,10 +31,24 @@ def evidence_from_view(view: IndexView, candidates: list[Candidate]) -> list[Evi
             authors=tuple(meta.get("authors") or ()), start=span.start, dense=cand.dense,
             multilingual=cand.multilingual if view.has_multilingual and cand.multilingual else None,
             dense_rank=ranks[cand.pos][0], bm25_rank=ranks[cand.pos][1], multilingual_rank=ranks[cand.pos][2],
-            fused_rank=fused, lines=tuple(tuple(x) for x in meta.get("lines", ())),
+            fused_rank=fused, earlier=earlier, lines=tuple(tuple(x) for x in meta.get("lines", ())),
             doc_terms=doc_terms[span.doc_id], doc_text=view.text(span.doc_id), source_names=_source_names(meta),
             publisher=publication(meta)))
     return out
+
+
+def _earlier(view: IndexView, pos: int, most: int = 6) -> tuple[str, ...]:
+    """The sentences of a paragraph before the one just before `pos`, its opening first (at most `most`)."""
+    out: list[str] = []
+    prev = view.neighbour(pos, -1)
+    at = view.sentence_pos.get(prev.id) if prev is not None else None
+    while at is not None and len(out) < most:
+        span = view.neighbour(at, -1)
+        if span is None:
+            break
+        out.append(span.text)
+        at = view.sentence_pos.get(span.id)
+    return tuple(reversed(out))
 
 
 def document_label(ev: Evidence) -> str:

@@ -53,6 +53,7 @@ class Evidence:
     bm25_rank: int | None = None
     fused_rank: int = 0
     lines: tuple[tuple[str, int, int], ...] = ()  # the document's heading/byline/dateline lines (kind, start, end)
+    earlier: tuple[str, ...] = ()  # the paragraph's sentences before `before`, its opening first
     doc_terms: frozenset[str] = frozenset()
     doc_text: str = ""
     source_names: str = ""  # who published or wrote the document ("according to X" names the source, not a subject)

@@ -159,7 +159,8 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
     A sentence before that is about someone else lends nothing (its section and title still may); a section or
     title about someone else stops the search (a title can't lend a name past a rival heading)."""
     found, text = own | _referred(info, ev), ev.text
-    for part in (ev.before, ev.section, ev.title):
+    opening = _paragraph_opening(info, ev)
+    for part in (ev.before, opening, ev.section, ev.title):
         if not part:
             continue
         part_terms = terms_of(part)
@@ -167,6 +168,9 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
             if part is ev.before and not _ANAPHOR.search(ev.text):
                 continue  # "Its maker restricted uploads. Every video carries a mark.": the title still lends
             break  # "Foo launched Bar. It costs $5.": "it" is the one the sentence before named
+        if part is opening:
+            found, text = found | part_terms, f"{text} {part}"
+            continue
         if part is not ev.before and any(
                 any(mentions(f, part_terms, part) for f in forms)
                 and not any(_dominant(f, ev.doc_text) or _owns(f, part) for f in forms)
@@ -176,6 +180,16 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
     if ev.source_names:
         found, text = found | terms_of(ev.source_names), f"{text} {ev.source_names}"
     return found, text
+
+
+def _paragraph_opening(info: QuestionInfo, ev: Evidence) -> str:
+    """The sentence a paragraph opens with, which sets what it is about, when no sentence from there on names
+    someone else ("The EU approach runs through the AI Act. … Breaches can draw fines of up to …"); else ""."""
+    if not ev.earlier or not ev.before:
+        return ""
+    if any(rival(info, s, terms_of(s)) for s in (*ev.earlier, ev.before)):
+        return ""
+    return ev.earlier[0]
 
 
 def _referred(info: QuestionInfo, ev: Evidence) -> frozenset[str]:

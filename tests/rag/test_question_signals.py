@@ -529,3 +529,19 @@ def test_a_version_number_is_not_how_many():
     assert not answer_type_matches(info, "Tessel 2.1, open-sourced in February, and its successor Tessel 2.2 are popular.")
     assert not answer_type_matches(info, "Since version 2.1 it runs on a single card.")
     assert answer_type_matches(info, "Tessel 2.1 has 14 billion parameters, RMB 0.5 a run.")
+
+
+def test_a_paragraph_opening_lends_its_name_unless_someone_else_comes_between():
+    from rag.features import Evidence
+    from rag.mentions import all_missing, borrowable, terms_of
+    info = analyse("What is the maximum fine under the Tessel Act?", Glossary({}))
+    text = "Breaches can draw fines of up to 15 million euros."
+    opening = ("The approach of the union runs through the Tessel Act.", "Its article 50 says deployers must disclose.")
+    before = "These duties apply from August 2, 2026."
+    ev = Evidence(key=0, doc_id="d", text=text, before=before, earlier=opening)
+    found, said = borrowable(info, ev, terms_of(text))
+    assert not all_missing(info, found, said)
+    between = Evidence(key=0, doc_id="d", text=text, before=before,
+                       earlier=(opening[0], "In contrast, the Weft Code applies to platforms."))
+    found, said = borrowable(info, between, terms_of(text))
+    assert all_missing(info, found, said)  # the paragraph moved on to the Weft Code
