@@ -54,9 +54,9 @@ def holds_what_was_asked(info: QuestionInfo, s: Scored) -> bool:
     if info.kinds & {"number", "money", "year"} and info.quantities and s.evidence is not None and quantities.missing(
             info.quantities, f"{s.evidence.before} {s.sentence.text}"):
         return False  # "a ten-second clip" asked, a five-second one told
-    if "money" in info.kinds and (asked := quantities.rates(info.text)) and (
+    if info.kinds & {"money", "number"} and (asked := quantities.rates(info.text)) and (
             told := quantities.rates(s.sentence.text)) and not asked & told:
-        return False  # a price per year asked, one per month told
+        return False  # a price per year asked, one per month told; credits a day asked, a month's told
     return not (row.get("type_missing") and info.kinds & {"number", "money", "year"})
 
 
