@@ -150,6 +150,9 @@ def _first_word(question: str) -> int:
     return m.start() if m else 0
 
 
+_CURRENCY_NOUN = re.compile(r"\s+(?:dollars?|cents?)\b", re.IGNORECASE)
+
+
 def entities(question: str, names: list[str]) -> list[str]:
     """Names the answer must be about: glossary names plus capitalized phrases of the question."""
     found = list(names)
@@ -163,6 +166,8 @@ def entities(question: str, names: list[str]) -> list[str]:
         while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
             parts = parts[:-1]
         phrase = " ".join(parts)
+        if _CURRENCY_NOUN.match(question, match.end()):
+            continue  # "in US dollars", "Hong Kong dollars": a currency, not a name
         if phrase and any(ch.isalpha() for ch in phrase) and phrase.lower() not in _QUESTION_WORDS:
             found.append(phrase)
     return list(dict.fromkeys(found))

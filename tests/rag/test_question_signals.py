@@ -545,3 +545,8 @@ def test_a_paragraph_opening_lends_its_name_unless_someone_else_comes_between():
                        earlier=(opening[0], "In contrast, the Weft Code applies to platforms."))
     found, said = borrowable(info, between, terms_of(text))
     assert all_missing(info, found, said)  # the paragraph moved on to the Weft Code
+
+
+def test_a_currency_is_not_a_name():
+    info = analyse("How much does Tessel's Premier plan cost per month in US dollars?", Glossary({}))
+    assert "US" not in info.entities and "Premier" in info.entities
