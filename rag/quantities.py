@@ -100,6 +100,7 @@ def counted(question: str) -> list[str]:
         return [m.group(1)]
     m = _CJK_HOW_MANY.search(question) or _CJK_FEW.search(question)
     noun = m.group(2).lstrip("万亿千百") if m else ""
+    noun = noun.rsplit("的", 1)[-1] if "的" in noun[1:] else noun  # "多少次仿冒…的生成请求": 请求 are counted
     if not noun:
         return []  # a bare measure word ("多少次") is said many ways ("20 updates"): nothing to hold it to
     first = chinese_cut(noun)[0]

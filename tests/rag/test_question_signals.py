@@ -239,6 +239,7 @@ def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kin
     ("特塞尔有多少付费用户？", ["付费"]),  # a measure noun: its first two characters
     ("How many people used the Tessel app daily in Q2?", ["people"]),  # the verb ends what is counted
     ("How many registered users does Tessel have?", ["registered", "users"]),
+    ("特塞尔拦截了多少次仿冒名人的生成请求？", ["生成"]),  # "X的Y": Y is what is counted
 ])
 def test_what_a_count_question_counts(question, units):
     from rag.quantities import counted
