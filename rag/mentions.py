@@ -27,7 +27,18 @@ def mentions(form: str, term_set: frozenset[str] | set[str], raw: str | tuple[st
         return any(form in t for t in texts) or any(romanize.chinese_in_latin(form, t) for t in texts)
     wanted = set(terms(form))
     return bool(wanted) and wanted <= term_set or any(romanize.latin_in_chinese(form, t) for t in texts) or (
-        _ACRONYM.fullmatch(form) is not None and any(spells_out(form, t) for t in texts))
+        _ACRONYM.fullmatch(form) is not None and any(spells_out(form, t) for t in texts)) or (
+        _PLACE.fullmatch(form) is not None and any(_demonym(form, t) for t in texts))
+
+
+_PLACE = re.compile(r"[A-Z][a-z]{3,}")
+
+
+@lru_cache(maxsize=8192)
+def _demonym(place: str, text: str) -> bool:
+    """True when the text says the adjective of a one-word place name ("Chinese" for China, "Korean" for Korea)."""
+    stem = re.escape(place[:-1])
+    return re.search(rf"\b{stem}(?:{re.escape(place[-1])}n|ese|nese|ean|ian|an)\b", text) is not None
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")

@@ -551,3 +551,13 @@ def test_a_paragraph_opening_lends_its_name_unless_someone_else_comes_between():
 def test_a_currency_is_not_a_name():
     info = analyse("How much does Tessel's Premier plan cost per month in US dollars?", Glossary({}))
     assert info.entities == ["Tessel Premier"]  # not "US"
+
+
+@pytest.mark.parametrize("place, text, said", [
+    ("China", "many Chinese apps strip metadata", True), ("Korea", "Korean studios", True),
+    ("Japan", "Japanese anime", True), ("Europe", "European rules", True), ("Tessel", "Tessel users", True),
+    ("China", "Chinatown shops", False), ("Tessel", "Tesla owners", False),
+])
+def test_a_place_is_named_by_its_adjective_too(place, text, said):
+    from rag.mentions import mentions, terms_of
+    assert mentions(place, terms_of(text), text) is said
