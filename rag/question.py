@@ -165,6 +165,10 @@ def entities(question: str, names: list[str]) -> list[str]:
         parts = [p for p in parts if not all(w in _CALENDAR_WORDS for w in p.lower().split("-"))]
         while parts and _PERIOD_OR_NUMBER.fullmatch(parts[-1]):  # "Acme Q3 2024" is about Acme
             parts = parts[:-1]
+        raw = match.group().split()
+        if len(parts) >= 2 and len(raw) >= 2 and re.fullmatch(r"[A-Z]{2,3}", raw[-1]) and re.search(
+                r"[’']s$", raw[-2]) and re.match(r"\s+[a-z]", question[match.end():]):
+            parts = parts[:-1]  # "China's AI video market": an acronym after an owner, before a noun, says what kind
         phrase = " ".join(parts)
         if _CURRENCY_NOUN.match(question, match.end()):
             continue  # "in US dollars", "Hong Kong dollars": a currency, not a name

@@ -561,3 +561,12 @@ def test_a_currency_is_not_a_name():
 def test_a_place_is_named_by_its_adjective_too(place, text, said):
     from rag.mentions import mentions, terms_of
     assert mentions(place, terms_of(text), text) is said
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What standard accompanies Tessland's AI content labelling measures?", ["Tessland"]),  # AI says what kind
+    ("Who oversees Weft's Tessel AI business unit?", ["Weft Tessel AI"]),  # AI is part of the product's name
+    ("What is the Tessel AI Act's maximum fine?", ["Tessel AI Act"]),
+])
+def test_a_short_acronym_after_an_owner_before_a_noun_is_not_part_of_a_name(question, expected):
+    assert analyse(question, Glossary({})).entities == expected
