@@ -13,7 +13,7 @@ MAX_GAP ?= 0.12
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-dev index chromium lint unit eval eval-dev eval-halves fit bench soak clean
+.PHONY: run test install install-dev index chromium lint unit eval eval-dev eval-halves eval-blind fit bench soak clean
 
 run: install index ## install, build the index if missing, serve on 127.0.0.1:8000
 	$(BIN)/reelqa serve
@@ -70,6 +70,19 @@ eval-halves: install ## the development corpus: tuning and check halves side by 
 	@tmp=$$(mktemp -d) && export REELQA_CORPUS_DIR=$(DEVCORPUS) REELQA_DATA_DIR=$$tmp && \
 	  $(BIN)/reelqa index rebuild >/dev/null && \
 	  $(BIN)/reelqa eval $(TUNE) $(CHECK) --check --targets half --max-gap $(MAX_GAP); rc=$$?; rm -rf $$tmp; exit $$rc
+
+BLIND ?= g i k l h j
+# Informational, not a gate (not in `make test`): corpora and questions written blind by helpers who never saw the
+# code (tests/data/blind/README.md). h and j are held out: read their aggregates only, never their questions.
+eval-blind: install ## each blind corpus in its own fresh index: answer, abstention, false abstention
+	@for set in $(BLIND); do \
+	  tmp=$$(mktemp -d) && export REELQA_CORPUS_DIR=tests/data/blind/$$set/docs REELQA_DATA_DIR=$$tmp && \
+	  $(BIN)/reelqa index rebuild >/dev/null 2>&1 && \
+	  $(BIN)/reelqa eval tests/data/blind/$$set/questions.jsonl --json 2>/dev/null | $(BIN)/python -c \
+	    "import json,sys; s=list(json.load(sys.stdin)['sets'].values())[0]; print('$$set', *(f'{k}={s[k]}' for k in \
+	    ('answer_acc','supported_acc','abstain_acc','false_abstain','quote_valid')))"; \
+	  rm -rf $$tmp; \
+	done
 
 fit: install ## refit the answer weights on the tuning sets (never the check half): writes rag/data/combiner.json
 	$(BIN)/reelqa fit corpus=$(GOLD),$(EXTRA) $(DEVCORPUS)=$(TUNE)
