@@ -207,12 +207,24 @@ def _referred(info: QuestionInfo, ev: Evidence) -> frozenset[str]:
     """Terms of asked names the sentence refers to by their head noun ("the festival" for "Acme Film Festival",
     "the unit" for "Acme AI Business Unit") when its document names them in full."""
     out: set[str] = set()
+    asked = frozenset(t for e in info.entities for f in info.forms(e) for t in terms(f))
     for entity in info.entities:
         head = entity.split()[-1] if " " in entity and not has_cjk(entity) else ""
         if head[:1].isupper() and head[1:].islower() and re.search(rf"\b[Tt]he {head.lower()}\b", ev.text) and any(
-                mentions(f, ev.doc_terms, ev.doc_text) for f in info.forms(entity)):
+                _last_named(head, ev.doc_text[:ev.start], ev.doc_text, f, asked) for f in info.forms(entity)):
             out.update(terms(entity))
     return frozenset(out)
+
+
+def _last_named(head: str, before: str, doc_text: str, form: str, asked: frozenset[str]) -> bool:
+    """True when the last name ending in the head noun before a sentence ("… Internet Court") is the asked one: what
+    "the court" refers to (the document's first such name when none comes before)."""
+    pattern = rf"(?:[A-Z][\w’'-]*\s+)+{re.escape(head)}\b"
+    named = list(re.finditer(pattern, before)) or list(re.finditer(pattern, doc_text))[:1]
+    if not named:
+        return False
+    said = set(terms(named[-1].group()))
+    return said <= asked or set(terms(form)) <= said  # the asked name (in any of its forms), shorter or longer
 
 
 def _owns(name: str, heading: str) -> bool:

@@ -570,3 +570,18 @@ def test_a_place_is_named_by_its_adjective_too(place, text, said):
 ])
 def test_a_short_acronym_after_an_owner_before_a_noun_is_not_part_of_a_name(question, expected):
     assert analyse(question, Glossary({})).entities == expected
+
+
+def test_the_head_noun_refers_to_the_last_name_it_ends():
+    from rag.features import Evidence
+    from rag.mentions import all_missing, borrowable, terms_of
+    info = analyse("How much did the Tessel Internet Court award?", Glossary({}))
+    text = "The court awarded RMB 30,000 in damages."
+    other = "The Tessel Internet Court heard a case in 2024. A year later the Weft Internet Court ruled. "
+    ev = Evidence(key=0, doc_id="d", text=text, doc_text=other + text, doc_terms=terms_of(other + text), start=len(other))
+    found, said = borrowable(info, ev, terms_of(text))
+    assert all_missing(info, found, said)  # "the court" is the Weft one, named last
+    same = "The Weft Internet Court ruled in 2024. A year later the Tessel Internet Court heard a case. "
+    ev = Evidence(key=0, doc_id="d", text=text, doc_text=same + text, doc_terms=terms_of(same + text), start=len(same))
+    found, said = borrowable(info, ev, terms_of(text))
+    assert not all_missing(info, found, said)
