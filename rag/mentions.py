@@ -107,7 +107,8 @@ def _in_wh_phrase(question: str, entity: str) -> bool:
 
 
 _DOCUMENT_NOUN = re.compile(r"(?:\s+[a-z][\w-]*){0,2}\s+(?:article|report|piece|review|profile|write-up|story|post|"
-                            r"column|analysis|interview|note|writer|reviewer|author|reporter)s?\b")
+                            r"column|analysis|interview|note|comparison|roundup|explainer|editorial|tracker|digest|essay|writer|reviewer|"
+                            r"author|reporter)s?\b")
 
 
 @lru_cache(maxsize=4096)

@@ -57,25 +57,25 @@ _META = [  # (what the question asks of a document's metadata, English pattern, 
     # offers X" asks about the world)
     ("publisher", r"\b(which|what)\s+(publication|outlet|media outlet|news outlet|newspaper|magazine|journal|"
                   r"newsletter|publisher)\b.*\b(publish|published|ran|run|carried|printed|reported|posted|covered|"
-                  r"wrote|written|article|piece|report|story|post|review|profile|interview|write-up|column)\b|"
+                  r"wrote|written|article|piece|report|story|post|review|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|interview|write-up|column)\b|"
                   r"\b(which|what)\s+(site|website|blog|news site|media)\b.*\b(article|piece|report|story|post|"
-                  r"review|profile|interview|write-up|column|analysis)\b|\b(article|piece|"
-                  r"report|story|post|review|profile|interview|write-up|column|analysis)\b.*\b(publisher|published by|"
+                  r"review|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|interview|write-up|column|analysis)\b|\b(article|piece|"
+                  r"report|story|post|review|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|interview|write-up|column|analysis)\b.*\b(publisher|published by|"
                   r"which (site|website|blog|media))\b|\bwho published\b.*\b(article|piece|report|story|post|review|"
-                  r"profile|interview|write-up|column|analysis)\b",
+                  r"profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|interview|write-up|column|analysis)\b",
      r"(哪家|哪个|哪一家|什么)(媒体|报纸|杂志|刊物|出版社|新闻网站)|(文章|报道|评测|稿件|这篇|本文).*(哪家|哪个|哪一家|什么)"
      r"(网站|网|公众号|平台|博客)|(文章|报道|评测|稿件|这篇|本文).*(来源|出处|来自哪|出自哪)"),
     ("author", r"\bwho (wrote|authored|penned|reported|compiled|edited|is the (author|writer|reporter))\b|\b(author|authors|writer|"
                r"byline|written by|reporter)\b", r"(?<![创工])作者|谁写|撰写|执笔|记者"),  # 创作者 are creators
     ("published", r"\b(when|what date|what day|which date|which day)\b.*\b(published|posted|written|dated|"
                   r"released|come out|came out|appear|appeared)\b.*\b(article|piece|report|post|story|document|"
-                  r"profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|"
-                  r"report|post|story|document|profile|review|interview|write-up|blog|analysis|note|brief|page|column)"
+                  r"profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|review|interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|"
+                  r"report|post|story|document|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|review|interview|write-up|blog|analysis|note|brief|page|column)"
                   r"\b.*\b(published|posted|written|dated)\b.*\?*$|\bpublication date\b|\bdate of publication\b",
      r"(文章|报道|稿件|文档|分析|评测|简报).*(发布|发表|刊登|写于|日期)|(发布|发表|刊登)(时间|日期)"),
-    ("title", r"\b(title|headline|called|titled|named)\b.*\b(article|piece|report|post|story|document|profile|review|"
+    ("title", r"\b(title|headline|called|titled|named)\b.*\b(article|piece|report|post|story|document|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|review|"
               r"interview|write-up|blog|analysis|note|brief|page|column)\b|\b(article|piece|report|post|story|"
-              r"document|profile|review|interview|write-up|blog|analysis|note|brief|page|column)\b.*\b(title|"
+              r"document|profile|comparison|roundup|round-up|explainer|editorial|op-ed|commentary|tracker|digest|essay|review|interview|write-up|blog|analysis|note|brief|page|column)\b.*\b(title|"
               r"headline|titled|called)\b", r"(标题|题目|题为|名为)"),
 ]
 # "Who reviewed X for <Publication>?": the byline of a piece a publication ran (a name ends the question)
