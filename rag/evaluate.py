@@ -21,7 +21,7 @@ TARGETS: dict[str, tuple[dict[str, float], float]] = {
     "dev": (THRESHOLDS, MAX_FALSE_ABSTAIN),
     # Issue 9's targets for a development-corpus half are answer 0.90, abstention 0.90, false abstention <= 0.05.
     # These gates are set at what was honestly reached (see README, How answers are chosen): raise them as it improves.
-    "half": ({"answer_acc": 0.70, "abstain_acc": 0.62, "quote_valid": 1.0}, 0.17),
+    "half": ({"answer_acc": 0.72, "abstain_acc": 0.65, "quote_valid": 1.0}, 0.17),
     "extra": ({"answer_acc": 0.88, "supported_acc": 0.88, "abstain_acc": 0.80, "quote_valid": 1.0}, 0.06),
 }
 MAX_GAP = 0.05
