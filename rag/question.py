@@ -19,7 +19,8 @@ _TYPES = [  # (type, English pattern, Chinese pattern); money is checked before 
      r"多少钱|^(?=.*(?:多少|几))(?:.*(?:(?<!付)费用|价格|收入|营收|利润|奖金|花费|投入|订阅费|年费|月费|预算|开支|支出|开销|成本))"),
     ("number", r"\bhow (many|much|long|big|large|old|high)\b|\bwhat (percentage|percent|share|proportion|number|"
                r"amount|price|fee|cost|revenue|sum|figure)\b|\bhow many times\b|\bhow much\b|"
-               r"\bwhat (?:[a-z]+ )?(?:percentage|percent|share|proportion)\b",
+               r"\bwhat (?:[a-z]+ )?(?:percentage|percent|share|proportion)\b|"
+               r"\bwhat (?:(?:is|are|was|were) )?(?:the |its |their )?(?:maximum|minimum|max|min|longest|shortest)\b",
      r"多少|(?<![第哪])几|多大|多长|多久|多高|百分之"),  # 第几 asks for a rank, 哪几 for which ones: not a count
     ("title", r"\b(which|what)\b(?!.*\b(how|why)\b).*\b(drama|dramas|film|films|movie|movies|book|paper|song|show|"
               r"series|title|article|short film)\b|\btitled?\b", r"标题|题目"),

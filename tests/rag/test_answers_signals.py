@@ -204,6 +204,11 @@ def test_a_full_year_asked_is_not_answered_by_a_quarter(glossary):
 
 
 @pytest.mark.parametrize("question", ["What minimum share of the footage must be generated?",
-                                      "What rough percentage of users pay?", "What share of revenue is overseas?"])
+                                      "What rough percentage of users pay?", "What share of revenue is overseas?",
+                                      "What maximum fine does the law set?", "What is the longest clip it makes?"])
 def test_a_share_with_a_word_between_asks_for_a_figure(question, glossary):
     assert "number" in analyse(question, glossary).kinds
+
+
+def test_what_is_the_main_thing_asks_no_figure(glossary):
+    assert "number" not in analyse("What is the main feature of the app?", glossary).kinds
