@@ -85,6 +85,8 @@ _CJK_COUNTED = re.compile(r"(?:(?<![从到为是达])多少|(?<![第哪从到为
 _CJK_HOW_MANY = re.compile(r"(?<![从到为是达])多少([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
 _CJK_FEW = re.compile(r"(?<![第哪从到为是达这乎])几([个张次部位名家款条段])?([\u4e00-\u9fff]*)")
 _CJK_MONEY = re.compile(r"[钱元币]")
+# Where or how far a count reaches ("users worldwide", "downloads overall"): the scope, not what is counted.
+_SCOPE = re.compile(r"(?i)[a-z]+wide|overall|total|altogether|globally|combined")
 
 
 def counted(question: str) -> list[str]:
@@ -94,7 +96,7 @@ def counted(question: str) -> list[str]:
     if m:  # names are checked as entities, not as what is counted
         words = _AUX.sub("", " " + m.group(1)).split()
         verb = next((i for i, w in enumerate(words) if i and w.endswith("ed")), len(words))  # "people used"
-        return [w for w in words[:verb] if not w[0].isupper()]
+        return [w for w in words[:verb] if not w[0].isupper() and not _SCOPE.fullmatch(w)]
     m = _CJK_COUNTED.search(question)
     if m:
         return [m.group(1)]
@@ -146,11 +148,15 @@ def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int
         parts += before[-reach:]
     if has_cjk(text):  # Chinese puts the counted noun before or after a figure: a few characters each side
         for m in _CJK_NUMERAL.finditer(text):
-            parts += [text[max(0, m.start() - cjk_before):m.start()], text[m.end():m.end() + cjk_after]]
+            reach_back = cjk_before + len(_CJK_LINK.search(text[:m.start()]).group())  # "用户规模已超过4500万": 用户
+            parts += [text[max(0, m.start() - reach_back):m.start()], text[m.end():m.end() + cjk_after]]
     return " ".join(p for p in parts if p.strip())
 
 
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+# What links a counted noun to its figure in Chinese and says nothing itself: a size word, then an adverb and verb
+# ("规模已超过", "数量达到", "总数约").
+_CJK_LINK = re.compile(r"(?:规模|数量|总数|总量|人数|数)?(?:已经|已|均|约|将|共|累计)?(?:超过|达到|突破|接近|超|达|为|约|近|逾)?$")
 
 
 def _content(token: str) -> bool:

@@ -240,6 +240,7 @@ def test_what_a_question_asks_for_is_its_asking_words_not_a_clause(question, kin
     ("How many people used the Tessel app daily in Q2?", ["people"]),  # the verb ends what is counted
     ("How many registered users does Tessel have?", ["registered", "users"]),
     ("特塞尔拦截了多少次仿冒名人的生成请求？", ["生成"]),  # "X的Y": Y is what is counted
+    ("How many users worldwide did Tessel have in April?", ["users"]),  # worldwide says how far, not what
 ])
 def test_what_a_count_question_counts(question, units):
     from rag.quantities import counted
@@ -585,3 +586,9 @@ def test_the_head_noun_refers_to_the_last_name_it_ends():
     ev = Evidence(key=0, doc_id="d", text=text, doc_text=same + text, doc_terms=terms_of(same + text), start=len(same))
     found, said = borrowable(info, ev, terms_of(text))
     assert not all_missing(info, found, said)
+
+
+def test_a_chinese_size_word_and_verb_between_noun_and_figure_do_not_hide_the_noun():
+    from rag.quantities import near_numbers
+    assert "用户" in near_numbers("特塞尔全球用户规模已超过4500万。")
+    assert "用户" not in near_numbers("特塞尔的用户们都很喜欢它生成的4500万个视频。")
