@@ -148,7 +148,8 @@ def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int
         parts += before[-reach:]
     if has_cjk(text):  # Chinese puts the counted noun before or after a figure: a few characters each side
         for m in _CJK_NUMERAL.finditer(text):
-            reach_back = cjk_before + len(_CJK_LINK.search(text[:m.start()]).group())  # "用户规模已超过4500万": 用户
+            link = _CJK_LINK.search(text[:m.start()])  # "用户规模已超过4500万": the size word and verb reach to 用户
+            reach_back = cjk_before + (len(link.group()) if link else 0)
             parts += [text[max(0, m.start() - reach_back):m.start()], text[m.end():m.end() + cjk_after]]
     return " ".join(p for p in parts if p.strip())
 
