@@ -87,6 +87,12 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
             add(m, Period(_year(m.group("year")), "quarter", month // 3))
         elif length == 6 and month % 6 == 0:
             add(m, Period(_year(m.group("year")), "half", month // 6))
+    for m in (*_MONTH_RANGE.finditer(text), *_CJK_MONTH_RANGE.finditer(text)):  # "July-September", "7至9月"
+        first, last = (_MONTHS.index(g.lower()) + 1 if g.isalpha() else int(g) for g in (m.group("a"), m.group("b")))
+        if last - first == 2 and first % 3 == 1:
+            add(m, Period(_year(m.group("year")), "quarter", last // 3))
+        elif last - first == 5 and first % 6 == 1:
+            add(m, Period(_year(m.group("year")), "half", last // 6))
     for pattern in _QUARTER:
         for m in pattern.finditer(text):
             add(m, Period(_year(m.group("year")), "quarter", _ORDINAL[m.group("part").lower()]))
@@ -99,7 +105,8 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
             continue  # "may" is usually the verb; a month that closes a named span is that span's
         add(m, Period(_year(m.group(2)), "month", _MONTHS.index(m.group(1).lower()) + 1))
     for m in _CJK_MONTH.finditer(text):
-        add(m, Period(_year(m.group(1)), "month", int(m.group(2))))
+        if not any(s <= m.start() < e for s, e in taken):
+            add(m, Period(_year(m.group(1)), "month", int(m.group(2))))
     for m in _BARE_YEAR.finditer(text):
         if not any(s <= m.start() < e for s, e in taken):
             found.append(Period(int(m.group(1))))
@@ -110,6 +117,13 @@ def _periods(text: str, doc_year: int | None) -> tuple[Period, ...]:
                 ("next", "明")) else 0
             found.append(Period(doc_year + shift))
     return tuple(found)
+
+
+# A span of months that is a quarter or a half: "July-September 2025", "between April and June", "7-9月", "7月至9月".
+_MONTH_RANGE = re.compile(rf"\b(?P<a>{'|'.join(_MONTHS)})\s*(?:-|–|—|to|through|and)\s*(?P<b>{'|'.join(_MONTHS)})"
+                          rf"(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?\b", re.IGNORECASE)
+_CJK_MONTH_RANGE = re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年\s*)?(?P<a>1[0-2]|[1-9])\s*(?:月)?\s*(?:-|–|—|至|到)\s*"
+                              r"(?P<b>1[0-2]|[1-9])\s*月")
 
 
 _SPAN_WORDS = re.compile(r"\b(?:for\s+)?(?:the\s+)?(?:three|six|nine|twelve|3|6|9|12)\s+months\s+(?:ended|ending|to)\b|"

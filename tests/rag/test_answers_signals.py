@@ -212,3 +212,14 @@ def test_a_share_with_a_word_between_asks_for_a_figure(question, glossary):
 
 def test_what_is_the_main_thing_asks_no_figure(glossary):
     assert "number" not in analyse("What is the main feature of the app?", glossary).kinds
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("revenue in the July-September 2025 quarter", [periods.Period(2025, "quarter", 3)]),
+    ("between April and June 2025", [periods.Period(2025, "quarter", 2)]),
+    ("2025年7-9月的收入", [periods.Period(2025, "quarter", 3)]),
+    ("January to June 2024", [periods.Period(2024, "half", 1)]),
+    ("2025年3月，收入", [periods.Period(2025, "month", 3)]),
+])
+def test_a_span_of_months_that_is_a_quarter_or_half_is_that_period(text, expected):
+    assert periods.periods(text) == expected
