@@ -71,9 +71,9 @@ eval-halves: install ## the development corpus: tuning and check halves side by 
 	  $(BIN)/reelqa index rebuild >/dev/null && \
 	  $(BIN)/reelqa eval $(TUNE) $(CHECK) --check --targets half --max-gap $(MAX_GAP); rc=$$?; rm -rf $$tmp; exit $$rc
 
-BLIND ?= g i k l h j
+BLIND ?= g i k l h j m n
 # Informational, not a gate (not in `make test`): corpora and questions written blind by helpers who never saw the
-# code (tests/data/blind/README.md). h and j are held out: read their aggregates only, never their questions.
+# code (tests/data/blind/README.md). h, j, m and n are held out: read their aggregates only, never their questions.
 eval-blind: install ## each blind corpus in its own fresh index: answer, abstention, false abstention
 	@for set in $(BLIND); do \
 	  tmp=$$(mktemp -d) && export REELQA_CORPUS_DIR=tests/data/blind/$$set/docs REELQA_DATA_DIR=$$tmp && \
