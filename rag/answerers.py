@@ -89,8 +89,8 @@ _ONE_WORD_NAME = re.compile(r"(?<![\w.-])[A-Z][a-z]{3,}(?![\w.-])")
 
 
 def respelled(glossary: Glossary, question: str, known: dict[str, float]) -> Glossary:
-    """The glossary plus the documents' spelling of a one-word name the question romanizes otherwise ("Keling"
-    asked, "Kling" written: one inside vowel apart) when no document uses the question's spelling."""
+    """The glossary plus the documents' spelling of a one-word name the question romanizes otherwise ("Karova"
+    asked, "Krova" written: one inside vowel apart) when no document uses the question's spelling."""
     pairs = []
     for word in dict.fromkeys(_ONE_WORD_NAME.findall(question)):
         if set(terms(word)) <= known.keys() or glossary.canonical_names(word):

@@ -26,7 +26,7 @@ def unknown_entity(info: QuestionInfo, view: IndexView, chinese_docs: list[str])
         texts = list(dict.fromkeys(chinese_docs))
         if unseen and not any(romanize.latin_in_chinese(entity, text) for text in texts) and not all(
                 any(romanize.latin_in_chinese(w, text) for text in texts) for w in _words_of(entity, unseen)):
-            return True  # a word of the name no document uses, in any script ("Douyin CEO": 抖音 spells Douyin)
+            return True  # a word of the name no document uses, in any script ("Tessel CEO": 特塞尔 spells Tessel)
     return False
 
 

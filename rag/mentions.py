@@ -196,7 +196,7 @@ def borrowable(info: QuestionInfo, ev: Evidence, own: frozenset[str]) -> tuple[f
 
 def _paragraph_opening(info: QuestionInfo, ev: Evidence) -> str:
     """The sentence a paragraph opens with, which sets what it is about, when no sentence from there on names
-    someone else ("The EU approach runs through the AI Act. … Breaches can draw fines of up to …"); else ""."""
+    someone else ("The union's approach runs through the Tessel Act. … Breaches can draw fines of up to …"); else ""."""
     if not ev.earlier or not ev.before:
         return ""
     if any(rival(info, s, terms_of(s)) for s in (*ev.earlier, ev.before)):
@@ -279,12 +279,9 @@ def rival(info: QuestionInfo, text: str, own: frozenset[str], source: str = "") 
 
 
 def _in_person_name(text: str, start: int) -> bool:
-    """True when the capitalized run holding position `start` is a person's name ("Gai Kun"): asked who, a person
+    """True when the capitalized run holding position `start` is a person's name ("Ada Reyes"): asked who, a person
     the sentence names is the answer, not someone else it is about."""
-    for run in _RUN.finditer(text):
-        if run.start() <= start < run.end():
-            return is_person(run.group())
-    return False
+    return is_person(_run_at(text, start))
 
 
 _RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+(?:\.\d+)*))*")
@@ -293,10 +290,12 @@ _RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+(?:\.\d+)*))*")
 def _extends_asked(text: str, start: int, asked: set[str]) -> bool:
     """True when the capitalized run holding position `start` also holds an asked name: "Pro" in "Acme 2.0 Pro"
     is part of the asked product's name, not someone else."""
-    for run in _RUN.finditer(text):
-        if run.start() <= start < run.end():
-            return bool(set(terms(run.group())) & asked)
-    return False
+    return bool(set(terms(_run_at(text, start))) & asked)
+
+
+def _run_at(text: str, start: int) -> str:
+    """The capitalized run ("Acme 2.0 Pro", "Ada Reyes") holding position `start`, or "" if none does."""
+    return next((run.group() for run in _RUN.finditer(text) if run.start() <= start < run.end()), "")
 
 
 # A name after one of these is where or what something is about (a place, an event, an owner, a platform), not

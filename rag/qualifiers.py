@@ -34,7 +34,7 @@ def _cjk_pairs(text: str) -> tuple[tuple[str, str], ...]:
 
 def _cjk_sibling(question: str, text: str, before: str = "") -> bool:
     for qualifier, noun in _cjk_pairs(question):
-        if noun not in text and qualifier not in text:  # "若选择连续包年，…": what it is about, the sentence before says
+        if noun not in text and qualifier not in text:  # "若按年订阅，…": what it is about, the sentence before says
             text = f"{before}{text}"
         told = _cjk_pairs(text)
         if _CJK_FUNCTION.match(qualifier) or qualifier in text or noun not in text:

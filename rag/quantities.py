@@ -102,7 +102,7 @@ def counted(question: str) -> list[str]:
         return [m.group(1)]
     m = _CJK_HOW_MANY.search(question) or _CJK_FEW.search(question)
     noun = m.group(2).lstrip("万亿千百") if m else ""
-    noun = noun.rsplit("的", 1)[-1] if "的" in noun[1:] else noun  # "多少次仿冒…的生成请求": 请求 are counted
+    noun = noun.rsplit("的", 1)[-1] if "的" in noun[1:] else noun  # "多少次…的下载请求": 请求 are counted
     if not noun:
         return []  # a bare measure word ("多少次") is said many ways ("20 updates"): nothing to hold it to
     first = chinese_cut(noun)[0]
@@ -148,7 +148,7 @@ def near_numbers(text: str, unit_words: int = 3, reach: int = 5, cjk_before: int
         parts += before[-reach:]
     if has_cjk(text):  # Chinese puts the counted noun before or after a figure: a few characters each side
         for m in _CJK_NUMERAL.finditer(text):
-            link = _CJK_LINK.search(text[:m.start()])  # "用户规模已超过4500万": the size word and verb reach to 用户
+            link = _CJK_LINK.search(text[:m.start()])  # "用户规模已超过300万": the size word and verb reach to 用户
             reach_back = cjk_before + (len(link.group()) if link else 0)
             parts += [text[max(0, m.start() - reach_back):m.start()], text[m.end():m.end() + cjk_after]]
     return " ".join(p for p in parts if p.strip())

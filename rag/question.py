@@ -169,7 +169,7 @@ def entities(question: str, names: list[str]) -> list[str]:
         raw = match.group().split()
         if len(parts) >= 2 and len(raw) >= 2 and re.fullmatch(r"[A-Z]{2,3}", raw[-1]) and re.search(
                 r"[’']s$", raw[-2]) and re.match(r"\s+[a-z]", question[match.end():]):
-            parts = parts[:-1]  # "China's AI video market": an acronym after an owner, before a noun, says what kind
+            parts = parts[:-1]  # "Tessland's AI video market": an acronym after an owner, before a noun, says what kind
         phrase = " ".join(parts)
         if _CURRENCY_NOUN.match(question, match.end()):
             continue  # "in US dollars", "Hong Kong dollars": a currency, not a name
@@ -196,7 +196,7 @@ def chinese_subject(question: str) -> str:
     """The name a Chinese question is about when it opens with one ("星河影像的月费是多少？" -> "星河影像"), else ""."""
     if not has_cjk(question):
         return ""
-    text = _CJK_NOW.sub("", without_periods(question))  # "即梦现在的价格": 即梦, not 即梦现
+    text = _CJK_NOW.sub("", without_periods(question))  # "星河现在的价格": 星河, not 星河现
     opening, comma, rest = text.partition("，")
     if comma and rest.strip() and _OPENING_CLAUSE.search(opening):  # "与…相比，X在…": a clause, then the topic
         text = rest

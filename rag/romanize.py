@@ -14,7 +14,7 @@ _LATIN_WORDS = re.compile(r"[A-Za-z]+")
 _VOWELS = frozenset("aeiou")
 MIN_LETTERS = 4  # shorter names match too many syllable pairs by chance
 MAX_CHARS = 5  # the longest name (in characters) looked for
-# What a company's name ends with in either script ("生数科技" is 生数 + "technology"): matched without it too.
+# What a company's name ends with in either script ("星河科技" is 星河 + "technology"): matched without it too.
 _CJK_FIRM = re.compile(r"(?<=[\u3400-\u9fff]{2})(?:有限公司|股份|科技|公司|集团|技术|网络|智能)+$")
 _LATIN_FIRM = re.compile(r"(?<=\w)(?:\s+(?:Technology|Technologies|Tech|Inc|Co|Ltd|Corp|Corporation|Company|Group|"
                          r"Holdings|Limited)\.?)+$", re.IGNORECASE)
